@@ -1,0 +1,31 @@
+# Two commands set everything up on a fresh machine:
+#   make run    analyse corpus/ and build every table, figure, notebook and brief into build/
+#   make test   run the test suite
+# Both create .venv on first use and install the pinned stack from pyproject.toml
+# (requirements.lock pins the transitive packages).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.dvlib-installed
+
+.PHONY: run test analyze bench clean-build strip-notebooks
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/dvlib run
+
+analyze: $(STAMP)
+	$(VENV)/bin/dvlib analyze corpus --out build
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_pipeline.py
+
+clean-build:
+	rm -rf build

@@ -1,0 +1,48 @@
+"""The one place that knows where things live.
+
+Everything else asks this module for paths, so a notebook or the CLI never hard-codes them.
+The project root is the checkout that holds ``pyproject.toml`` and ``corpus/`` (dvlib is
+installed editable from it); ``DVLIB_PROJECT_DIR`` overrides it, for example in tests.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+
+
+def project_dir() -> Path:
+    env = os.environ.get("DVLIB_PROJECT_DIR")
+    if env:
+        return Path(env).resolve()
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "pyproject.toml").exists():
+        return checkout
+    return Path.cwd()
+
+
+def corpus_dir() -> Path:
+    return project_dir() / "corpus"
+
+
+def build_dir() -> Path:
+    return project_dir() / "build"
+
+
+def notebooks_dir() -> Path:
+    return project_dir() / "notebooks"
+
+
+def cache_dir() -> Path:
+    """Where caches go: ``DVLIB_CACHE_DIR`` if set, else ``build/cache`` of the project."""
+    env = os.environ.get("DVLIB_CACHE_DIR")
+    path = Path(env) if env else build_dir() / "cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def data_file(name: str) -> Path:
+    """A lookup table shipped with dvlib (gazetteer, lexicons, codebook ...)."""
+    return DATA_DIR / name

@@ -1,0 +1,30 @@
+"""Shared fixtures: the bundled seed corpus, read-only."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SEED_FILES = sorted(p.name for p in CORPUS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return CORPUS
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of the seed corpus (reports + manifest)."""
+    dst = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dst)
+    return dst
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    # Tests never write caches into the user's build/ folder.
+    monkeypatch.setenv("DVLIB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "dvlib-cache"))

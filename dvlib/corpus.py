@@ -167,9 +167,6 @@ def load_corpus(paths: Iterable[str | Path] | str | Path, progress: bool = True)
     docs = docs.drop(columns=[c for c in ("n_sentences", "n_boilerplate") if c in docs]).merge(
         counts, left_on="doc_id", right_index=True, how="left")
     docs["n_chars"] = docs["text"].str.len()
-    if "url" not in docs or docs["url"].eq("").all():
-        docs["url"] = docs.get("url", pd.Series("", index=docs.index)).where(
-            docs.get("url", "") != "", docs["url_hint"])
     for col in DOCUMENT_COLUMNS:
         if col not in docs:
             docs[col] = ""

@@ -1,0 +1,261 @@
+"""dvlib.boilerplate: site furniture is marked (whole lines, by kind), report content is not."""
+from __future__ import annotations
+
+import unicodedata
+
+import pandas as pd
+import pytest
+import yaml
+
+from dvlib.boilerplate import (PATTERNS_FILE, Span, boilerplate_table, find_boilerplate,
+                               line_key, mask_boilerplate)
+from dvlib.paths import corpus_dir, data_file
+from dvlib.read import read_report
+from dvlib.schema import BOILERPLATE_KINDS
+
+SEED = {p.name[:3]: p for p in corpus_dir().glob("*.txt")}
+GOLD = pd.read_csv(data_file("gold_seed_sentences.csv"), dtype=str, keep_default_na=False)
+
+# Gold notes that name site furniture (must be marked) and labels that are report content.
+FURNITURE_NOTES = ("trailer", "visitor counter", "rating widget", "pagination number",
+                   "site widget", "source line", "banner", "session notice",
+                   "duplicated photo caption", "site navigation")
+CONTENT_LABELS = {"limitation", "priority", "model", "achievement"}
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    out = {}
+    for key, path in SEED.items():
+        text = read_report(path).text
+        out[key] = (path.name, text, find_boilerplate(text))
+    return out
+
+
+def covered(spans, start, end) -> bool:
+    return any(s.start <= start and end <= s.end for s in spans)
+
+
+def overlaps(spans, start, end) -> bool:
+    return any(s.start < end and start < s.end for s in spans)
+
+
+def kinds(spans) -> list[str]:
+    return [s.kind for s in spans]
+
+
+# --------------------------------------------------------------------------- gold notes
+
+@pytest.mark.parametrize("key", sorted(SEED))
+def test_gold_furniture_is_marked_and_gold_content_is_not(seeds, key):
+    name, text, spans = seeds[key]
+    gold = GOLD[GOLD["file"] == name]
+    assert len(gold) > 0
+    pos = 0
+    n_furniture = 0
+    for row in gold.itertuples():
+        # gold keeps the report's no-break spaces; read_report turns them into spaces
+        sentence = unicodedata.normalize("NFC", row.sentence).replace("\u00a0", " ")
+        start = text.find(sentence, pos)
+        assert start >= 0, f"gold sentence {row.sentence_index} not found"
+        end = pos = start + len(sentence)
+        if any(note in row.note for note in FURNITURE_NOTES):
+            n_furniture += 1
+            assert covered(spans, start, end), f"{key} #{row.sentence_index} not marked: {sentence!r}"
+        else:
+            # content, and also framing the gold calls "other" (timestamps, first captions)
+            assert not overlaps(spans, start, end), f"{key} #{row.sentence_index} marked: {sentence!r}"
+        if row.label in CONTENT_LABELS:
+            assert not any(note in row.note for note in FURNITURE_NOTES)
+    if key in ("001", "004"):
+        assert n_furniture == 0 and spans == []
+
+
+# --------------------------------------------------------------------------- seeds
+
+def test_seed_000_trailer_captions_and_source_line(seeds):
+    _, text, spans = seeds["000"]
+    trailer = [s for s in spans if s.kind == "trailer"]
+    assert len(trailer) == 1
+    assert trailer[0].text.startswith("Các tin khác\n")
+    assert trailer[0].end == len(text.rstrip())
+    assert "Quảng Đông" in trailer[0].text and "Cà Mau" in trailer[0].text
+    masked = mask_boilerplate(text, spans)
+    assert "Cà Mau" not in masked and "Quảng Đông" not in masked
+    assert "Ban Dân vận Tỉnh ủy Bắc Giang" in masked  # the report itself stays
+    source = [s for s in spans if s.kind == "source_line"]
+    assert [s.text for s in source] == ["Theo Báo BGĐT"]
+    # each caption appears twice: the first copy is content, the second is marked
+    for caption in ("Các đại biểu dự hội nghị.", "Đồng chí Phạm Văn Thịnh phát biểu kết luận hội nghị."):
+        first = text.index(caption)
+        second = text.index(caption, first + 1)
+        assert not overlaps(spans, first, first + len(caption))
+        assert any(s.kind == "duplicate_caption" and s.start == second for s in spans)
+    # the timestamp line is metadata evidence, not furniture
+    stamp = text.index("• Cập nhật: Thứ năm, 28/12/2023")
+    assert not overlaps(spans, stamp, stamp + 10)
+
+
+def test_seed_002_widgets_counters_pagination_banners(seeds):
+    _, text, spans = seeds["002"]
+    assert set(kinds(spans)) == {"duplicate_caption", "pagination", "source_line",
+                                 "rating_widget", "visitor_counter", "site_header"}
+    pagination = [s for s in spans if s.kind == "pagination"]
+    assert len(pagination) == 1
+    assert [int(n) for n in pagination[0].text.split()] == list(range(1, 11))
+    for furniture, kind in [("Nguồn tin: BBT", "source_line"),
+                            ("Click để đánh giá bài viết", "rating_widget"),
+                            ("Hôm nay2,057", "visitor_counter"),
+                            ("Tổng lượt truy cập1,107,571", "visitor_counter"),
+                            ("hcm bdv001 hcm bdv002", "site_header"),
+                            ("bien dao01bien dao02", "site_header"),
+                            ("Thời gian chờ: 60 giây", "site_header")]:
+        at = text.index(furniture)
+        assert any(s.kind == kind and s.start <= at < s.end for s in spans), furniture
+    dateline = text.index("Thứ bảy - 13/01/2024 08:00 62 0")
+    assert not overlaps(spans, dateline, dateline + 30)
+    assert not overlaps(spans, 0, text.index("\n"))  # the headline
+
+
+def test_seed_003_share_widgets_and_series_headline(seeds):
+    _, text, spans = seeds["003"]
+    assert kinds(spans) == ["share_widget"]
+    assert spans[0].text == "Gửi phản hồi\nIn bài viết"
+    assert text.startswith(">>> Bài 2") and spans[0].start > 0
+
+
+@pytest.mark.parametrize("key", sorted(SEED))
+def test_spans_are_whole_lines_with_exact_text(seeds, key):
+    _, text, spans = seeds[key]
+    for span in spans:
+        assert isinstance(span, Span) and span.kind in BOILERPLATE_KINDS
+        assert text[span.start:span.end] == span.text
+        assert span.start == 0 or text[span.start - 1] == "\n"
+        assert span.end == len(text) or text[span.end] == "\n"
+    starts = [s.start for s in spans]
+    assert starts == sorted(starts)
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+
+
+# --------------------------------------------------------------------------- snippets
+
+CONTENT = (
+    "Ban Dân vận Tỉnh ủy đã hướng dẫn người dân truy cập Cổng dịch vụ công trực tuyến.\n"
+    "Bên cạnh các tin khác về an sinh xã hội, hội nghị nghe báo cáo kết quả năm 2023.\n"
+    "Theo báo cáo, năm 2023 toàn tỉnh có 1.250 mô hình dân vận khéo.\n"
+    "Số lượt truy cập Cổng thông tin điện tử tỉnh tăng 20% so với năm 2022.\n"
+    "Tổng lượt truy cập trang thông tin của Mặt trận đạt 1,2 triệu.\n"
+    "Hôm nay, các đại biểu thảo luận về những hạn chế, tồn tại.\n"
+    "Đánh giá chung\n"
+    "Chia sẻ kinh nghiệm, các đại biểu đề nghị tăng cường phối hợp.\n"
+    "Nguồn lực xã hội hóa được huy động hơn 136 tỷ đồng.\n"
+)
+
+
+def test_content_mentioning_furniture_words_survives():
+    assert find_boilerplate(CONTENT) == []
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("Lượt xem: 1.234", "visitor_counter"),
+    ("Số lượt truy cập: 12.345", "visitor_counter"),
+    ("  • Đang online 15", "visitor_counter"),
+    ("Đánh giá bài viết", "rating_widget"),
+    ("Chia sẻ | Gửi email | In bài viết", "share_widget"),
+    ("Facebook Zalo", "share_widget"),
+    ("Tags: dân vận, Mặt trận Tổ quốc, Bắc Giang", "site_header"),
+    ("Từ khóa: dân vận khéo", "site_header"),
+    ("Từ khoá: dân vận khéo", "site_header"),  # old tone placement
+    ("Trang chủ > Tin tức > Thời sự", "site_header"),
+    ("Nguồn: Sở Lao động - Thương binh và Xã hội", "source_line"),
+    ("(Theo TTXVN)", "source_line"),
+    ("Bài, ảnh: Minh Anh", "source_line"),
+])
+def test_furniture_variants_of_other_sites(line, kind):
+    text = CONTENT + line + "\n" + CONTENT
+    spans = find_boilerplate(text)
+    assert [(s.kind, s.text) for s in spans] == [(kind, line)]
+
+
+@pytest.mark.parametrize("heading", ["Tin cùng chuyên mục", "Các tin đã đưa:", "CÁC TIN KHÁC",
+                                     "» Tin liên quan", "Bài viết liên quan"])
+def test_trailer_variants_mark_everything_after_them(heading):
+    heading = unicodedata.normalize("NFC", heading)
+    trailer = heading + "\nHội Nông dân tỉnh Cà Mau tổ chức hội nghị.\n\nTổng Bí thư làm việc tại Quảng Đông."
+    text = CONTENT * 2 + trailer
+    spans = find_boilerplate(text)
+    assert [(s.kind, s.text) for s in spans] == [("trailer", trailer)]
+
+
+def test_nfd_text_is_matched_like_nfc():
+    nfd = unicodedata.normalize("NFD", "Thống kê truy cập\nHôm nay2,057")
+    assert line_key(nfd.split("\n")[0]) == "thống kê truy cập"
+    spans = find_boilerplate(nfd)
+    assert kinds(spans) == ["visitor_counter"]
+
+
+def test_early_related_box_does_not_swallow_the_report():
+    text = ("Hội nghị tổng kết công tác dân vận năm 2023\n"
+            "Tin liên quan\n"
+            "Bắc Giang: Tổng kết phong trào Dân vận khéo\n"
+            "Cà Mau: Ngày hội Đại đoàn kết\n\n"
+            + CONTENT * 3)
+    spans = find_boilerplate(text)
+    assert kinds(spans) == ["trailer"]
+    assert spans[0].text == "Tin liên quan\nBắc Giang: Tổng kết phong trào Dân vận khéo\nCà Mau: Ngày hội Đại đoàn kết"
+    assert "Ban Dân vận Tỉnh ủy đã hướng dẫn" in mask_boilerplate(text, spans)
+
+
+def test_pagination_needs_a_counting_run():
+    counting = CONTENT + "1\n\u0020\n2\n \n3\nTrang sau\n"
+    assert [(s.kind, s.text) for s in find_boilerplate(counting)] == \
+        [("pagination", "1\n \n2\n \n3\nTrang sau")]
+    assert find_boilerplate(CONTENT + "1 2 3 4 5\n")[0].kind == "pagination"
+    # numbers that do not count up, or a numbered list with text, are content
+    assert find_boilerplate(CONTENT + "2023\n\n15\n\n7\n") == []
+    assert find_boilerplate(CONTENT + "1\nTăng cường phối hợp.\n2\nĐổi mới nội dung.\n3\n") == []
+
+
+def test_duplicates_only_for_short_adjacent_repeats():
+    long_line = CONTENT.split("\n")[0] * 5  # a long paragraph, not a caption
+    text = ("Các đại biểu dự hội nghị.\n\nCác đại biểu dự hội nghị.\n"
+            + long_line + "\n" + long_line + "\n"
+            + "Quang cảnh hội nghị\nĐồng chí Bí thư phát biểu.\nQuang cảnh hội nghị\n")
+    spans = find_boilerplate(text)
+    assert [(s.kind, s.start) for s in spans] == [("duplicate_caption", text.index("Các", 1))]
+
+
+def test_mask_keeps_length_and_newlines():
+    text = CONTENT + "Gửi phản hồi\nIn bài viết\n" + CONTENT
+    spans = find_boilerplate(text)
+    masked = mask_boilerplate(text, spans)
+    assert len(masked) == len(text) and masked.count("\n") == text.count("\n")
+    start = text.index("Gửi phản hồi")
+    assert masked[start:start + len("Gửi phản hồi\nIn bài viết")] == " " * 12 + "\n" + " " * 11
+    assert masked.replace(" ", "") != text.replace(" ", "")
+    assert mask_boilerplate(text, []) == text
+
+
+def test_boilerplate_table(seeds):
+    documents = pd.DataFrame({
+        "doc_id": ["a", "b", "c"],
+        "text": [seeds["000"][1], seeds["001"][1], seeds["003"][1]],
+    })
+    table = boilerplate_table(documents)
+    assert list(table.columns) == ["doc_id", "start", "end", "kind", "text"]
+    assert set(table["doc_id"]) == {"a", "c"}
+    texts = dict(zip(documents["doc_id"], documents["text"]))
+    for row in table.itertuples():
+        assert texts[row.doc_id][row.start:row.end] == row.text
+    assert table[table["doc_id"] == "c"]["kind"].tolist() == ["share_widget"]
+    empty = boilerplate_table(documents.iloc[[1]])
+    assert empty.empty and list(empty.columns) == list(table.columns)
+
+
+def test_pattern_file_is_written_in_match_form():
+    with open(data_file(PATTERNS_FILE), encoding="utf-8") as fh:
+        spec = yaml.safe_load(fh)
+    assert set(spec) <= set(BOILERPLATE_KINDS)
+    for kind, rules in spec.items():
+        for entry in (rules.get("phrases") or []) + (rules.get("counters") or []):
+            assert line_key(str(entry)) == str(entry) or not line_key(str(entry)), (kind, entry)

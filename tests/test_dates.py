@@ -1,0 +1,157 @@
+"""Dates: every dateline form, cited documents and history, year from context, the seeds."""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from dvlib.dates import infer_date, parse_dates, year_from_context
+from dvlib.normalize import nfc
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def seed(prefix: str) -> str:
+    return next(CORPUS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def masked(text: str) -> str:
+    try:
+        from dvlib import boilerplate as bp
+        return bp.mask_boilerplate(text, bp.find_boilerplate(text))
+    except ImportError:
+        cut = text.find("Các tin khác")
+        return text if cut < 0 else text[:cut] + " " * (len(text) - cut)
+
+
+def kinds(text, **kw):
+    return [(r["kind"], r["date"], r["precision"]) for r in parse_dates(text, **kw)]
+
+
+# ---------------------------------------------------------------------------- parse_dates
+
+@pytest.mark.parametrize("text, expected", [
+    ("Thứ bảy - 13/01/2024 08:00 62 0", ("dateline", "2024-01-13", "day")),
+    ("  • Cập nhật: Thứ năm, 28/12/2023 | 2:54:07 PM", ("updated", "2023-12-28", "day")),
+    ("Ngày đăng: 05/03/2024 10:15", ("updated", "2024-03-05", "day")),
+    ("Chủ nhật, ngày 07/01/2024", ("dateline", "2024-01-07", "day")),
+    (" date 2022-07 Triển khai nhiều hoạt động thiết thực", ("marker", "2022-07", "month")),
+    ("date 2023-12-28 Tiêu đề", ("marker", "2023-12-28", "day")),
+    ("Sáng ngày 12/01/2024, tại Hội trường huyện ủy", ("event", "2024-01-12", "day")),
+    ("Hội nghị diễn ra ngày 27 tháng 12 năm 2023 tại tỉnh", ("date", "2023-12-27", "day")),
+    ("Hội nghị diễn ra ngày 27-12-2023 tại tỉnh", ("date", "2023-12-27", "day")),
+    ("Hội nghị diễn ra ngày 27.12.2023 tại tỉnh", ("date", "2023-12-27", "day")),
+    ("Báo cáo lập 2023-12-27 tại tỉnh", ("date", "2023-12-27", "day")),
+    ("27/12/2023 08:00", ("dateline", "2023-12-27", "day")),
+    ("trong tháng 12/2023 đã", ("date", "2023-12", "month")),
+    ("Kế hoạch số 151-KH/BDVTU ngày 21/12/2023 của Ban", ("document", "2023-12-21", "day")),
+    ("Đề án số 02-ĐA/TU ngày 23-5-2021 về", ("document", "2021-05-23", "day")),
+    ("Nghị quyết số 301-NQ/TU, ngày 9/10/2023 của BTV", ("document", "2023-10-09", "day")),
+    ("theo Quyết định của UBND tỉnh ngày 3/4/2023", ("document", "2023-04-03", "day")),
+    ("Ngày truyền thống công tác Dân vận của Đảng 15/10/1930", ("historical", "1930-10-15", "day")),
+])
+def test_date_forms(text, expected):
+    assert kinds(text) == [expected]
+
+
+def test_day_without_year_takes_the_context_year():
+    (r,) = parse_dates("Chiều 27/12, Ban Dân vận tổ chức hội nghị")
+    assert (r["kind"], r["date"], r["precision"], r["month"], r["day"]) == ("event", "", "unknown", 12, 27)
+    assert r["text"] == "Chiều 27/12"
+    (r,) = parse_dates("Chiều 27/12, Ban Dân vận", context_year=2023)
+    assert (r["date"], r["precision"], r["year_given"]) == ("2023-12-27", "day", False)
+    (r,) = parse_dates("ĐBP - Chiều nay (29/12), dưới sự chủ trì")
+    assert (r["kind"], r["text"]) == ("today", "Chiều nay (29/12)")
+
+
+def test_ranges_and_history_are_marked():
+    assert kinds("kỷ niệm 94 năm (15/10/1930 - 15/10/2024)") == [
+        ("historical", "1930-10-15", "day"), ("range", "2024-10-15", "day")]
+
+
+@pytest.mark.parametrize("text", [
+    "31/02/2024", "Ngày 30/02/2023", "Chiều 32/12, hội nghị", "29/02/2023 08:00",
+    "có 209/209 xã, phường; 3/5 huyện; 2.127/2.127 chi hội",
+    "Tổng lượt truy cập1,107,571", "quý III/2022", "giai đoạn 2021-2025",
+])
+def test_invalid_and_non_dates_are_skipped(text):
+    assert parse_dates(text) == []
+
+
+def test_offsets_point_into_the_nfc_text():
+    text = unicodedata.normalize("NFD", "• Cập nhật: Thứ năm, 28/12/2023 | Chiều 27/12, Sở")
+    recs = parse_dates(text)
+    assert [r["kind"] for r in recs] == ["updated", "event"]
+    for r in recs:
+        assert nfc(text)[r["start"]:r["end"]] == r["text"]
+
+
+# ---------------------------------------------------------------------------- year context
+
+@pytest.mark.parametrize("text, month, year", [
+    ("đánh giá kết quả hoạt động năm 2023; triển khai nhiệm vụ trọng tâm năm 2024", 12, 2023),
+    ("hội nghị triển khai nhiệm vụ năm 2024", 12, 2023),
+    ("tổng kết công tác năm 2023", 12, 2023),
+    ("tổng kết công tác dân vận năm 2023, triển khai nhiệm vụ năm 2024", 1, 2024),
+    ("nhiệm vụ trọng tâm quý III/2022; 6 tháng đầu năm 2022", 7, 2022),
+    ("theo Kế hoạch số 12-KH/TU ngày 5/3/2023", 7, 2023),
+])
+def test_year_from_context(text, month, year):
+    assert year_from_context(text, month)[0] == year
+
+
+def test_no_year_in_context():
+    assert year_from_context("Nhiệm kỳ 2015 - 2020 đã qua", 12)[0] is None
+
+
+# ---------------------------------------------------------------------------- infer_date
+
+@pytest.mark.parametrize("prefix, date, precision, phrase", [
+    ("000", "2023-12-28", "day", "Cập nhật"),
+    ("001", "2022-07", "month", "date 2022-07"),
+    ("002", "2024-01-13", "day", "Thứ bảy - 13/01/2024"),
+    ("003", "", "unknown", "no publication date"),
+    ("004", "2023-12-29", "day", "Chiều nay (29/12)"),
+])
+def test_seeds(prefix, date, precision, phrase):
+    text = seed(prefix)
+    got = infer_date(text, masked_text=masked(text))
+    assert (got["date"], got["precision"]) == (date, precision)
+    assert phrase in got["evidence"]
+
+
+def test_publication_beats_the_event():
+    text = "• Cập nhật: Thứ năm, 28/12/2023\n\nChiều 27/12, Ban Dân vận Tỉnh ủy tổ chức hội nghị."
+    assert infer_date(text)["date"] == "2023-12-28"
+    assert infer_date(text.split("\n", 1)[1])["date"] == ""  # no year anywhere: no guess
+    assert infer_date(text.split("\n", 1)[1], context_year=2023)["date"] == "2023-12-27"
+
+
+def test_cited_documents_and_history_are_not_the_report_date():
+    text = ("Thực hiện Kế hoạch số 151-KH/BDVTU ngày 21/12/2023 của Ban Dân vận Tỉnh ủy, "
+            "kỷ niệm 94 năm Ngày truyền thống (15/10/1930 - 15/10/2024).")
+    got = infer_date(text)
+    assert (got["date"], got["precision"]) == ("", "unknown")
+
+
+def test_late_december_planning_report_belongs_to_the_year_before():
+    text = "Chiều 29/12, Ban Dân vận tổ chức hội nghị triển khai nhiệm vụ năm 2024."
+    got = infer_date(text)
+    assert got["date"] == "2023-12-29" and "year 2023 from context" in got["evidence"]
+
+
+def test_dates_in_a_masked_trailer_do_not_count():
+    body = "Hội nghị tổng kết công tác dân vận.\n"
+    trailer = "Các tin khác\nThứ hai - 01/01/2024 08:00\nChiều 31/12, tin khác."
+    text = body + trailer
+    mask = body + " " * len(trailer)
+    assert infer_date(text)["date"] == "2024-01-01"  # unmasked: the trailer's dateline
+    assert infer_date(text, masked_text=mask)["date"] == ""
+
+
+def test_file_metadata_date_is_a_fallback():
+    text = "Hội nghị tổng kết.\nChiều 27/12, Ban Dân vận tổ chức."
+    got = infer_date(text, date_hint="2023-12-28")
+    assert (got["date"], got["precision"]) == ("2023-12-28", "day")
+    assert infer_date("Thứ bảy - 13/01/2024\nNội dung", date_hint="2023-12-28")["date"] == "2024-01-13"

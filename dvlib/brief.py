@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date as _date
@@ -243,6 +242,24 @@ def _fmt_num(value) -> str:
     return str(value)
 
 
+def format_value(value, L: dict) -> str:
+    """An indicator's value for reading: 136000000000.0 -> "136.000.000.000" (vi) or
+    "136,000,000,000" (en); 12.5 -> "12,5" / "12.5". Anything not a number stays as given."""
+    if value is None:
+        return ""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if x != x:  # NaN: no value
+        return ""
+    if x in (float("inf"), float("-inf")):
+        return str(value)
+    text = f"{x:,.0f}" if x.is_integer() else f"{x:,.6f}".rstrip("0")
+    # Python writes 1,234.5; swap in the language's separators.
+    return text.translate(str.maketrans({",": L["thousands_sep"], ".": L["decimal_sep"]}))
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
@@ -363,11 +380,12 @@ def _themes(fam: pd.DataFrame, coded: pd.DataFrame | None, lang: str) -> pd.Data
 
 def _family_section(family: str, content: pd.DataFrame, coded: pd.DataFrame | None,
                     provinces: list[str], L: dict, lang: str, max_quotes: int,
-                    min_shared: int, max_quote_chars: int) -> tuple[Section, dict]:
+                    min_shared: int, max_quote_chars: int,
+                    max_quotes_distinctive: int) -> tuple[Section, dict]:
     fam_name = L["families"][family]
     sec = Section(key=family, heading=L["family_headings"][family])
     fam = content[content["family"] == family]
-    summary = {"shared": [], "n_distinct": 0, "empty": False,
+    summary = {"shared": [], "shared_codes": [], "n_distinct": 0, "empty": False,
                "threshold": max(2, min(min_shared, len(provinces)))}
     order = {p: i for i, p in enumerate(provinces)}
 
@@ -398,7 +416,8 @@ def _family_section(family: str, content: pd.DataFrame, coded: pd.DataFrame | No
 
     def claim(t, kind) -> Claim:
         cand = fam[fam["sentence_id"].isin(t["ids"])]
-        picked = choose_quotes(cand, t["provinces"], max_quotes, used)
+        n_quotes = max_quotes if kind == "shared" else min(max_quotes, max_quotes_distinctive)
+        picked = choose_quotes(cand, t["provinces"], n_quotes, used)
         used.update(picked["sentence_id"])
         quotes = tuple(_make_quote(r, max_quote_chars) for r in picked.itertuples(index=False))
         n_txt = _n_sentences(t["n"], L)
@@ -452,7 +471,7 @@ def _family_section(family: str, content: pd.DataFrame, coded: pd.DataFrame | No
             family=fam_name, min=threshold, k=k)))
     for t in shared:
         sec.blocks.append(claim(t, "shared"))
-        summary["shared"].append(t["label"])
+        summary["shared" if t["basis"] == "subtheme" else "shared_codes"].append(t["label"])
     if partial:
         items = [f"{t['label']} ({_join(t['provinces'], L)})" for t in partial]
         sec.blocks.append(Paragraph.plain(L["partial"].format(min=threshold,
@@ -591,7 +610,7 @@ def _entities_section(entities: pd.DataFrame | None, docs: pd.DataFrame, provinc
           lambda r: (r.province, r.text, r.sentence_id))
     table("indicator", L["indicators_heading"],
           (L["col_province"], L["col_value"], L["col_unit"], L["col_passage"], L["col_sentence"]),
-          lambda r: (r.province, r.value, r.unit, r.text, r.sentence_id))
+          lambda r: (r.province, format_value(r.value, L), r.unit, r.text, r.sentence_id))
     return sec
 
 
@@ -648,13 +667,19 @@ def build_brief(documents: pd.DataFrame, sentences: pd.DataFrame,
                 figures: Mapping[str, str | Path] | None = None,
                 methods: Mapping | None = None, provinces: Sequence[str] | None = None,
                 lang: str = "vi", max_quotes: int = 3, min_shared: int = 3,
-                max_quote_chars: int = 320, max_entity_rows: int = 15,
+                max_quotes_distinctive: int = 2, max_quote_chars: int = 320,
+                max_entity_rows: int = 15,
                 generated: str | _date | None = None, title: str | None = None) -> Brief:
     """The comparative brief of ``provinces`` (default: every province, in documents' order).
 
-    A theme is *shared* when its sentences come from ``min_shared`` or more provinces and
-    *distinctive* when from one only; each claim carries up to ``max_quotes`` verbatim quotes.
-    Republished copies (``duplicate_of``) are listed but never counted or quoted.
+    A theme (sub-theme, or codebook code if ``coded`` is given) is *shared* when its sentences
+    come from ``min_shared`` or more provinces (from all of them when fewer are compared) and
+    *distinctive* when from one only. A shared claim carries up to ``max_quotes`` verbatim
+    quotes, a distinctive one up to ``max_quotes_distinctive`` (one province: fewer suffice);
+    quotes longer than ``max_quote_chars`` are cut at a word boundary. Entity tables show at
+    most ``max_entity_rows`` rows per province and kind. Republished copies
+    (``duplicate_of``) are listed but never counted or quoted. ``generated`` (default today)
+    dates the brief.
     """
     if max_quotes < 1:
         raise ValueError("max_quotes must be at least 1")
@@ -674,7 +699,8 @@ def build_brief(documents: pd.DataFrame, sentences: pd.DataFrame,
     family_secs, summaries = [], {}
     for fam in COMPARED_FAMILIES:
         sec, summaries[fam] = _family_section(fam, content, coded, chosen, L, lang, max_quotes,
-                                              min_shared, max_quote_chars)
+                                              min_shared, max_quote_chars,
+                                              max_quotes_distinctive)
         family_secs.append(sec)
 
     glance = []
@@ -685,9 +711,12 @@ def build_brief(documents: pd.DataFrame, sentences: pd.DataFrame,
             line = f"{name}: " + L["family_empty"].format(family=L["families"][fam])
         elif s.get("no_themes"):
             line = f"{name}: " + L["glance_no_themes"]
-        elif s["shared"]:
-            line = L["glance_shared"].format(family=name, min=s["threshold"],
-                                             items="; ".join(s["shared"]))
+        elif s["shared"] or s["shared_codes"]:
+            items = "; ".join(s["shared"])
+            if s["shared_codes"]:
+                codes = L["glance_codes"].format(items="; ".join(s["shared_codes"]))
+                items = f"{items} ({codes})" if items else codes
+            line = L["glance_shared"].format(family=name, min=s["threshold"], items=items)
         elif len(chosen) > 1:
             line = L["glance_none_shared"].format(family=name, min=s["threshold"])
         else:
@@ -916,10 +945,4 @@ def write_brief(brief: Brief, out_dir: str | Path, stem: str = "brief") -> dict[
     written["md"] = atomic.write_text(out / f"{stem}.md", brief.to_markdown(figures_dir=fig_dir))
     written["html"] = atomic.write_text(out / f"{stem}.html", brief.to_html())
     written["docx"] = brief.to_docx(out / f"{stem}.docx")
-    # Atomic writes go through mkstemp (mode 0600); a brief is meant to be handed on, so give
-    # the files the permissions of any new file.
-    umask = os.umask(0)
-    os.umask(umask)
-    for path in written.values():
-        os.chmod(path, 0o666 & ~umask)
     return written

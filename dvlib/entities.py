@@ -12,6 +12,16 @@ Lookup tables are data files: ``organisations.csv`` (alias -> canonical organisa
 letters, and the words that introduce a named model). The few closed-class words the number
 grammar needs (multipliers, measure and time units, function words that end a noun) are
 constants below: they are Vietnamese grammar, not a lexicon a user would extend.
+
+``detail`` by kind (parse it with :func:`parse_detail`):
+  document_code       kind=Đề án;issuer=TU;number=19[;date=2023-10-27][;year=2016]
+  document_reference  kind=Chỉ thị;number=22[;of=Tỉnh ủy]   (``linked_to``: "22-CT/TU")
+  named_model         the word that introduces it ("phong trào thi đua", "mô hình", "quỹ")
+  organisation        type=front[;level=province]
+  indicator           [qualifier=hơn][;of=209][;counted=chủ nhà trọ]
+  place               level=district;province=Tuyên Quang[;district=...][;ambiguous=1]
+Places come from :func:`dvlib.gazetteer.find_places`; the counted noun of an indicator uses
+underthesea's ``pos_tag`` on the few words after the number (offline, cached per window).
 """
 from __future__ import annotations
 

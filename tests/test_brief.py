@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import os
 import re
 import zlib
@@ -241,11 +240,14 @@ def test_citations_name_province_outlet_date_file_and_sentence(brief_vi, documen
     md = brief_vi.to_markdown()
     cited = md_quotes(md)
     assert cited
+    outlets = set(documents["outlet"])
     for _, citation in cited:
-        province, outlet, date, file_name, sid = citation.split(", ")[0], *citation.rsplit(", ", 4)[1:]
-        assert province in set(documents["province"]) and file_name.endswith(".txt")
-        assert re.fullmatch(r"[0-9a-f]{16}-s\d{4}", sid)
+        head, date, file_name, sid = citation.rsplit(", ", 3)
+        province, outlet = head.split(", ", 1)
+        assert province in set(documents["province"]) and outlet in outlets
+        assert file_name.endswith(".txt") and re.fullmatch(r"[0-9a-f]{16}-s\d{4}", sid)
         assert date  # never an empty field
+
 
 def test_undated_report_is_cited_as_undated(documents, sentences, entities):
     b = B.build_brief(documents, sentences, entities, provinces=["Tuyên Quang"], generated="x")
@@ -312,7 +314,8 @@ def test_shared_and_distinctive_follow_min_shared(brief_vi, documents, sentences
     for c in claims.values():
         n = s.loc[s["subtheme"] == c.key, "sentence_id"].nunique()
         assert c.n_sentences == n
-        assert 1 <= len(c.quotes) <= 3
+        assert 1 <= len(c.quotes) <= (3 if c.kind == "shared" else 2)
+        assert len(c.quotes) == min(n, 3 if c.kind == "shared" else 2)
         assert {q.province for q in c.quotes} <= set(c.provinces)
     # the fixture has themes shared by three provinces (tuyên truyền in limitations)
     assert claims["limitation-0"].kind == "shared"
@@ -545,7 +548,10 @@ def test_codebook_codes_give_claims_too(documents, sentences, entities):
     lim = sentences[(sentences["family"] == "limitation")
                     & sentences["sentence_id"].isin(coded["sentence_id"])]
     assert set(code_claims[0].provinces) == set(lim["doc_id"].map(province))
-    assert B.labels("vi")["limit_codes"] in md_unescape(b.to_markdown())
+    md = md_unescape(b.to_markdown())
+    assert B.labels("vi")["limit_codes"] in md
+    glance = md[md.index(B.labels("vi")["glance_heading"]):md.index(B.labels("vi")["reports_heading"])]
+    assert B.labels("vi")["glance_codes"].format(items="Chưa đạt yêu cầu") in glance
 
 
 def test_without_subthemes_each_report_is_quoted(documents, sentences, entities):
@@ -562,3 +568,11 @@ def test_without_subthemes_each_report_is_quoted(documents, sentences, entities)
         p for p in documents["province"] if p in set(fam["doc_id"].map(province))]
     for quote, citation in md_quotes(b.to_markdown()):
         assert_verbatim(quote, citation)
+
+
+def test_indicator_values_read_naturally():
+    vi, en = B.labels("vi"), B.labels("en")
+    assert B.format_value(136000000000.0, vi) == "136.000.000.000"
+    assert B.format_value("136000000000.0", en) == "136,000,000,000"
+    assert (B.format_value(12.5, vi), B.format_value(12.5, en)) == ("12,5", "12.5")
+    assert B.format_value(float("nan"), en) == "" and B.format_value("2/3", en) == "2/3"

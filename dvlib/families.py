@@ -77,6 +77,7 @@ class CueLexicon:
     sections: dict      # kind -> tuple of patterns
     result_words: tuple
     framing: tuple
+    domain: tuple
 
 
 @lru_cache(maxsize=4)
@@ -107,6 +108,7 @@ def load_cue_lexicon(path: str | None = None) -> CueLexicon:
         sections=sections,
         result_words=tuple(_compile(e) for e in raw.get("result_words", [])),
         framing=tuple(_compile(e) for e in raw.get("framing", [])),
+        domain=tuple(_compile(e) for e in raw.get("domain_terms", [])),
     )
 
 
@@ -163,7 +165,10 @@ def _prepare(sentences: pd.DataFrame) -> pd.DataFrame:
 _YEAR = re.compile(r"(?<![\w/.-])(19[5-9]\d|20[0-4]\d)(?![\w/-]|\.\d)")
 _YEAR_RANGE = re.compile(r"(19|20)\d\d\s*[-–]\s*(19|20)\d\d")
 _DATE = re.compile(r"(?<![\w.])\d{1,2}/\d{1,2}(/\d{2,4})?(?![\w/])")
-_DOC_CODE = re.compile(r"\d+\s*-\s*[a-zđ]+/[\w/-]+")
+_DOC_CODE = re.compile(
+    r"\d+\s*-\s*[a-zđ]+/[\w/-]+|(đề án|chương trình|kế hoạch|nghị quyết|chỉ thị|kết luận|quyết định|"
+    r"quy định|quy chế|bài|phần|kỳ|số|khóa|lần thứ|điều|khoản|mục|tháng|ngày|quý|giờ)\s+\d+"
+)
 _TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2})?")
 _RATIO = re.compile(r"(?<![\w.,/])(\d[\d.]*)\s?/\s?(\d[\d.]*)(?![\w/])")
 _NUMBER = re.compile(r"(?<![\w])\d[\d.,]*(?![\w])")
@@ -237,7 +242,7 @@ DENSE_FEATURES = [
     "past_marker", "sec_pri_x_nopast",
     "prev_limitation", "prev_priority", "prev_achievement", "prev_model",
     "next_limitation", "next_priority", "next_achievement",
-    "after_future", "after_limitation", "boilerplate",
+    "after_future", "after_limitation", "boilerplate", "domain_terms",
 ]
 
 FEATURE_LABELS = {  # human-readable names for evidence strings
@@ -325,6 +330,7 @@ def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
                 for _, w, _ in _cue_hits(agenda_free, text, lex, fam)
             )
         r["boilerplate"] = float(bool(bp))
+        r["domain_terms"] = math.log1p(sum(1 for p in lex.domain if p.search(mf)))
         r["_leadin_lim"] = bool(
             any(p.search(stripped) for p in lex.sections.get("limitation_leadins", ()))
             or (r["heading_like"] and any(p.search(stripped) for p in lex.sections.get("limitation_headings", ())))
@@ -483,7 +489,7 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
     random_state : seed of the solver (results are deterministic for a given value).
     """
 
-    def __init__(self, C=0.5, ngram_weight=0.5, ngram_range=(1, 2), min_df=2, rules=True,
+    def __init__(self, C=0.2, ngram_weight=1.0, ngram_range=(1, 2), min_df=2, rules=True,
                  lexicon_path=None, random_state=0):
         self.C = C
         self.ngram_weight = ngram_weight

@@ -1,50 +1,186 @@
-"""The whole analysis, stage by stage, as one function: corpus -> tables (-> files).
+"""The whole analysis as one function: corpus -> tables (-> files, figures).
 
-Each stage is a library function a notebook can call on its own; ``analyze`` chains them and,
-given an output folder, writes every table atomically so an interrupted run never leaves a
-half-written table behind.
+Every stage is a library function a notebook can call on its own; :func:`analyze` chains them
+and, given an output folder, writes every table atomically (an interrupted run never leaves a
+half-written table). The fitted sub-theme model is saved beside the tables and reused on the
+next run, so old reports keep their sub-themes when new ones arrive.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import pandas as pd
 
 from . import atomic
-from .corpus import Corpus, load_corpus
+from . import codebook as _codebook
+from . import compare as _compare
+from . import entities as _entities
+from . import families as _families
+from . import figures as _figures
+from . import formulas as _formulas
+from . import keyness as _keyness
+from . import subthemes as _subthemes
+from . import tokenize as _tokenize
+from .corpus import load_corpus
 
-# Columns of the working tables that are lists or large: not written to the CSVs.
+FAMILIES = ("limitation", "priority", "model", "achievement", "other")
+THEME_FAMILIES = ("limitation", "priority", "model")
+RANDOM_STATE = 0
+# Working columns that are large or internal: not written to the CSV tables.
 _DOC_INTERNAL = ["text", "masked_text", "content", "path_resolved", "title_hint", "date_hint",
                  "url_hint", "outlet_hint"]
+_SENT_INTERNAL = ["tokens", "token_spans", "terms"]
 
 
 @dataclass
 class Analysis:
-    """Everything ``analyze`` produced, as DataFrames (and the problems met on the way)."""
+    """Everything :func:`analyze` produced, as DataFrames, plus the problems met on the way."""
     documents: pd.DataFrame
-    sentences: pd.DataFrame
+    sentences: pd.DataFrame            # every sentence, furniture included (boilerplate != "")
     boilerplate: pd.DataFrame
     entities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    coded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    topics: pd.DataFrame = field(default_factory=pd.DataFrame)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    figures: dict[str, Path] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    subtheme_mapping: pd.DataFrame | None = None
+    params: dict = field(default_factory=dict)
 
     @property
     def content(self) -> pd.DataFrame:
-        dups = set(self.documents.loc[self.documents["duplicate_of"] != "", "doc_id"])
-        s = self.sentences
-        return s[(s["boilerplate"] == "") & ~s["doc_id"].isin(dups)]
+        """Report content joined with province, date, outlet ...: what comparisons count."""
+        return _compare.content_sentences(self.sentences, self.documents)
+
+    def corpus_hash(self) -> str:
+        return corpus_hash(self.documents)
+
+
+def corpus_hash(documents: pd.DataFrame) -> str:
+    """One hash for the corpus as analysed: the documents' ids (content hashes) and metadata."""
+    cols = [c for c in ("doc_id", "province", "date", "title", "outlet") if c in documents]
+    rows = documents[cols].astype(str).sort_values("doc_id").to_csv(index=False)
+    return hashlib.sha256(rows.encode()).hexdigest()[:16]
+
+
+def label_sentences(sentences: pd.DataFrame, n_jobs: int | None = None,
+                    progress: bool = True) -> pd.DataFrame:
+    """Tokens, content terms and theme family for every sentence."""
+    out = _tokenize.tokens_frame(sentences, n_jobs=n_jobs, progress=progress)
+    out["terms"] = out["tokens"].map(_tokenize.content_terms)
+    return _families.label_families(out)
+
+
+def assign_subthemes(sentences: pd.DataFrame, documents: pd.DataFrame,
+                     model_path: Path | None, refit: bool = False):
+    """Sub-themes for content sentences (reusing a saved model); "" for furniture/duplicates."""
+    content = _compare.content_sentences(sentences, documents)
+    if model_path is None:
+        model = _subthemes.SubthemeModel(random_state=RANDOM_STATE)
+        assigned, mapping = model.fit_transform(content), None
+    else:
+        model, assigned, mapping = _subthemes.assign_or_fit(content, model_path, refit=refit,
+                                                            random_state=RANDOM_STATE)
+    cols = ["subtheme", "subtheme_label", "subtheme_score"]
+    out = sentences.drop(columns=[c for c in cols if c in sentences]).merge(
+        assigned[["sentence_id"] + cols], on="sentence_id", how="left")
+    out["subtheme"] = out["subtheme"].fillna("")
+    out["subtheme_label"] = out["subtheme_label"].fillna("")
+    return out, model, mapping
+
+
+def compare_tables(sentences: pd.DataFrame, documents: pd.DataFrame, coded: pd.DataFrame,
+                   provinces: Sequence[str] | None = None, n_boot: int = 1000,
+                   random_state: int = RANDOM_STATE) -> dict[str, pd.DataFrame]:
+    """The province comparison as tables, optionally for a chosen set of provinces."""
+    content = _compare.content_sentences(sentences, documents)
+    content = content[content["province"] != ""]
+    if provinces:
+        content = content[content["province"].isin(list(provinces))]
+    coded = coded[coded["sentence_id"].isin(content["sentence_id"])]
+    t: dict[str, pd.DataFrame] = {}
+    t["profile_family"] = _compare.profile(content, by="family", n_boot=n_boot,
+                                           random_state=random_state)
+    t["profile_subtheme"] = _compare.profile(content, by="subtheme", n_boot=n_boot,
+                                             random_state=random_state)
+    t["profile_code"] = _compare.profile(content, by="code", coded=coded, n_boot=n_boot,
+                                         random_state=random_state)
+    t["shared_distinctive_subtheme"] = _compare.shared_vs_distinctive(t["profile_subtheme"])
+    t["shared_distinctive_code"] = _compare.shared_vs_distinctive(t["profile_code"])
+    k = [_keyness.keyness(content, group="province")]
+    for fam in THEME_FAMILIES:
+        if (content["family"] == fam).any():
+            k.append(_keyness.keyness(content, group="province", family=fam))
+    t["keyness"] = pd.concat(k, ignore_index=True)
+    if "family" in t["keyness"]:
+        t["keyness"]["family"] = t["keyness"]["family"].fillna("")
+    shares = _compare.crosstab(t["profile_subtheme"], by="subtheme", values="share")
+    t["similarity_subtheme"] = _compare.similarity(shares).reset_index()
+    t["similarity_tfidf"] = _compare.tfidf_similarity(content).reset_index()
+    t["shared_formulas"] = _formulas.shared_formulas(content, stoplist=True)
+    return t
+
+
+def draw_figures(tables: dict[str, pd.DataFrame], out_dir: Path, lang: str = "vi"
+                 ) -> dict[str, Path]:
+    """The comparison's figures as PNG (and SVG) files in ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    figs = {}
+    import matplotlib.pyplot as plt  # only to close figures and free memory
+
+    def save(name, fig):
+        figs[name] = out_dir / f"{name}.png"
+        plt.close(fig)
+
+    save("family_profile", _figures.family_profile(tables["profile_family"], lang=lang,
+                                                    path=out_dir / "family_profile.png"))
+    sub = _compare.crosstab(tables["profile_subtheme"], by="subtheme", values="share")
+    if not sub.empty:
+        save("heatmap_subtheme", _figures.heatmap(sub, lang=lang, path=out_dir / "heatmap_subtheme.png"))
+    code = _compare.crosstab(tables["profile_code"], by="code", values="share")
+    if not code.empty:
+        save("heatmap_code", _figures.heatmap(code, lang=lang, path=out_dir / "heatmap_code.png"))
+    key = tables["keyness"]
+    key = key[key["family"] == ""] if "family" in key else key
+    if not key.empty:
+        save("keyness", _figures.keyness_bars(key, lang=lang, path=out_dir / "keyness.png"))
+    sim = tables["similarity_subtheme"].set_index(tables["similarity_subtheme"].columns[0])
+    if len(sim) > 1:
+        save("similarity", _figures.similarity_matrix(sim, lang=lang, path=out_dir / "similarity.png"))
+    return figs
 
 
 def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None = None, *,
-            n_jobs: int | None = None, progress: bool = True) -> Analysis:
-    """Load, segment and describe a corpus; write the tables into ``out_dir`` if given."""
-    corpus: Corpus = load_corpus(paths, progress=progress)
-    result = Analysis(documents=corpus.documents, sentences=corpus.sentences,
-                      boilerplate=corpus.boilerplate, problems=list(corpus.problems))
-    if out_dir is not None:
-        write_tables(result, Path(out_dir))
+            n_jobs: int | None = None, progress: bool = True, refit: bool = False,
+            n_boot: int = 1000, lang: str = "vi", figures: bool = True) -> Analysis:
+    """Load, label, extract, cluster and compare a corpus; write everything to ``out_dir``."""
+    corpus = load_corpus(paths, progress=progress)
+    docs = corpus.documents
+    sentences = label_sentences(corpus.sentences, n_jobs=n_jobs, progress=progress)
+    out = Path(out_dir) if out_dir is not None else None
+    model_path = out / "models" / "subthemes.json" if out is not None else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # settings are fixed here, not passed
+        sentences, model, mapping = assign_subthemes(sentences, docs, model_path, refit=refit)
+    content = _compare.content_sentences(sentences, docs)
+    entities = _entities.extract_entities(content)
+    coded = _codebook.code_sentences(content)
+    result = Analysis(documents=docs, sentences=sentences, boilerplate=corpus.boilerplate,
+                      entities=entities, coded=coded, topics=model.topics_frame(),
+                      problems=list(corpus.problems), subtheme_mapping=mapping,
+                      params={"n_boot": n_boot, "random_state": RANDOM_STATE, "refit": refit,
+                              "subtheme_params": model.get_params()})
+    result.tables = compare_tables(sentences, docs, coded, n_boot=n_boot)
+    result.tables["codes_vs_subthemes"] = _codebook.codes_vs_subthemes(coded, content).reset_index()
+    if out is not None:
+        if figures:
+            result.figures = draw_figures(result.tables, out / "figures", lang=lang)
+        write_tables(result, out)
     return result
 
 
@@ -59,17 +195,27 @@ def _flatten(df: pd.DataFrame) -> pd.DataFrame:
 
 def write_tables(result: Analysis, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
+    w = []
     docs = result.documents.drop(columns=[c for c in _DOC_INTERNAL if c in result.documents])
-    written.append(atomic.write_csv(docs, out_dir / "documents.csv"))
-    written.append(atomic.write_csv(_flatten(result.sentences.drop(
-        columns=[c for c in ("tokens", "token_spans") if c in result.sentences])), out_dir / "sentences.csv"))
-    written.append(atomic.write_csv(result.boilerplate, out_dir / "boilerplate.csv"))
+    w.append(atomic.write_csv(docs, out_dir / "documents.csv"))
+    sents = result.sentences.drop(columns=[c for c in _SENT_INTERNAL if c in result.sentences])
+    w.append(atomic.write_csv(sents, out_dir / "sentences.csv"))
+    # Tokens and terms keep their list form in Parquet (large; for notebooks and reruns).
+    tok = result.sentences[["sentence_id", "tokens", "terms"]].copy()
+    w.append(atomic.write_parquet(tok, out_dir / "tokens.parquet"))
+    w.append(atomic.write_csv(result.boilerplate, out_dir / "boilerplate.csv"))
     # The texts that sentence and entity offsets point into, for quoting and checking.
-    written.append(atomic.write_parquet(result.documents[["doc_id", "file", "text"]],
-                                        out_dir / "texts.parquet"))
-    if not result.entities.empty:
-        written.append(atomic.write_csv(result.entities, out_dir / "entities.csv"))
+    w.append(atomic.write_parquet(result.documents[["doc_id", "file", "text"]],
+                                  out_dir / "texts.parquet"))
+    w.append(atomic.write_csv(result.entities, out_dir / "entities.csv"))
+    w.append(atomic.write_csv(result.coded, out_dir / "codes.csv"))
+    w.append(atomic.write_csv(_flatten(result.topics), out_dir / "subthemes.csv"))
+    if result.subtheme_mapping is not None and not result.subtheme_mapping.empty:
+        w.append(atomic.write_csv(result.subtheme_mapping, out_dir / "subtheme_mapping.csv"))
     for name, table in result.tables.items():
-        written.append(atomic.write_csv(_flatten(table), out_dir / f"{name}.csv"))
-    return written
+        w.append(atomic.write_csv(_flatten(table), out_dir / f"{name}.csv"))
+    meta = {"corpus_hash": result.corpus_hash(), "n_reports": int(len(result.documents)),
+            "problems": result.problems, "params": result.params}
+    w.append(atomic.write_text(out_dir / "run.json", json.dumps(meta, ensure_ascii=False,
+                                                                indent=2, default=str)))
+    return w

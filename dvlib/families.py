@@ -167,7 +167,7 @@ _YEAR_RANGE = re.compile(r"(19|20)\d\d\s*[-–]\s*(19|20)\d\d")
 _DATE = re.compile(r"(?<![\w.])\d{1,2}/\d{1,2}(/\d{2,4})?(?![\w/])")
 _DOC_CODE = re.compile(
     r"\d+\s*-\s*[a-zđ]+/[\w/-]+|(đề án|chương trình|kế hoạch|nghị quyết|chỉ thị|kết luận|quyết định|"
-    r"quy định|quy chế|bài|phần|kỳ|số|khóa|lần thứ|điều|khoản|mục|tháng|ngày|quý|giờ)\s+\d+"
+    r"quy định|quy chế|bài|phần|kỳ|số|khóa|lần thứ|điều|khoản|mục|tháng|ngày|quý|giờ)\s+\d+(?![\d/.,-])"
 )
 _TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2})?")
 _RATIO = re.compile(r"(?<![\w.,/])(\d[\d.]*)\s?/\s?(\d[\d.]*)(?![\w/])")

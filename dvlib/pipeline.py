@@ -16,7 +16,6 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
-from . import atomic
 from . import codebook as _codebook
 from . import compare as _compare
 from . import entities as _entities
@@ -180,42 +179,24 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
     if out is not None:
         if figures:
             result.figures = draw_figures(result.tables, out / "figures", lang=lang)
-        write_tables(result, out)
+        from .store import write_analysis
+        result.params["corpus_fingerprint"] = corpus_fingerprint(paths)
+        write_analysis(result, out)
     return result
 
 
-def _flatten(df: pd.DataFrame) -> pd.DataFrame:
-    """CSV-friendly copy: list columns become space-joined strings."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
-            out[col] = out[col].map(lambda v: " ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-    return out
-
-
-def write_tables(result: Analysis, out_dir: Path) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    w = []
-    docs = result.documents.drop(columns=[c for c in _DOC_INTERNAL if c in result.documents])
-    w.append(atomic.write_csv(docs, out_dir / "documents.csv"))
-    sents = result.sentences.drop(columns=[c for c in _SENT_INTERNAL if c in result.sentences])
-    w.append(atomic.write_csv(sents, out_dir / "sentences.csv"))
-    # Tokens and terms keep their list form in Parquet (large; for notebooks and reruns).
-    tok = result.sentences[["sentence_id", "tokens", "terms"]].copy()
-    w.append(atomic.write_parquet(tok, out_dir / "tokens.parquet"))
-    w.append(atomic.write_csv(result.boilerplate, out_dir / "boilerplate.csv"))
-    # The texts that sentence and entity offsets point into, for quoting and checking.
-    w.append(atomic.write_parquet(result.documents[["doc_id", "file", "text"]],
-                                  out_dir / "texts.parquet"))
-    w.append(atomic.write_csv(result.entities, out_dir / "entities.csv"))
-    w.append(atomic.write_csv(result.coded, out_dir / "codes.csv"))
-    w.append(atomic.write_csv(_flatten(result.topics), out_dir / "subthemes.csv"))
-    if result.subtheme_mapping is not None and not result.subtheme_mapping.empty:
-        w.append(atomic.write_csv(result.subtheme_mapping, out_dir / "subtheme_mapping.csv"))
-    for name, table in result.tables.items():
-        w.append(atomic.write_csv(_flatten(table), out_dir / f"{name}.csv"))
-    meta = {"corpus_hash": result.corpus_hash(), "n_reports": int(len(result.documents)),
-            "problems": result.problems, "params": result.params}
-    w.append(atomic.write_text(out_dir / "run.json", json.dumps(meta, ensure_ascii=False,
-                                                                indent=2, default=str)))
-    return w
+def corpus_fingerprint(paths: Iterable[str | Path] | str | Path) -> str:
+    """A hash of the input files' bytes (reports and manifests) and dvlib's version: equal
+    fingerprints mean a saved analysis is still the analysis of these inputs."""
+    from .corpus import discover
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    paths = list(paths)
+    h = hashlib.sha256(_tokenize.dvlib_version().encode())
+    files, _, _ = discover(paths)
+    manifests = sorted({p.parent / "manifest.csv" for p, _ in files} |
+                       {Path(p) / "manifest.csv" for p in paths if Path(p).is_dir()})
+    for p in sorted(f for f, _ in files) + [m for m in manifests if m.exists()]:
+        h.update(str(p.name).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]

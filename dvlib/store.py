@@ -1,0 +1,101 @@
+"""Saving an analysis to a folder and reading it back.
+
+CSV for every table (what people open), Parquet for the tables whose types matter on reload
+(lists of tokens, numbers with gaps, the report texts), and ``run.json`` with the corpus
+fingerprint so a notebook can tell whether the saved analysis is still current.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from . import atomic
+from .pipeline import Analysis, analyze, corpus_fingerprint
+
+_DOC_INTERNAL = ["text", "masked_text", "content", "path_resolved", "title_hint", "date_hint",
+                 "url_hint", "outlet_hint"]
+_SENT_INTERNAL = ["tokens", "token_spans", "terms"]
+_PARQUET = ["documents", "sentences", "entities", "codes", "boilerplate"]
+
+
+def _flatten(df: pd.DataFrame) -> pd.DataFrame:
+    """CSV-friendly copy: list columns become space-joined strings."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[col] = out[col].map(lambda v: " ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return out
+
+
+def _parquet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.drop(columns=[c for c in ("token_spans",) if c in df])
+    for col in out.columns:  # mixed object columns (numbers and "") do not fit Parquet's types
+        if out[col].dtype == object and not out[col].map(lambda v: isinstance(v, (list, tuple))).any():
+            out[col] = out[col].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+    return out
+
+
+def write_analysis(result: Analysis, out_dir: str | Path) -> list[Path]:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    w = []
+    main = {"documents": result.documents, "sentences": result.sentences,
+            "entities": result.entities, "codes": result.coded, "boilerplate": result.boilerplate}
+    csv_view = {
+        "documents": result.documents.drop(columns=[c for c in _DOC_INTERNAL if c in result.documents]),
+        "sentences": result.sentences.drop(columns=[c for c in _SENT_INTERNAL if c in result.sentences]),
+    }
+    for name, table in main.items():
+        w.append(atomic.write_csv(_flatten(csv_view.get(name, table)), out / f"{name}.csv"))
+        w.append(atomic.write_parquet(_parquet_safe(table), out / "parquet" / f"{name}.parquet"))
+    w.append(atomic.write_csv(_flatten(result.topics), out / "subthemes.csv"))
+    if result.subtheme_mapping is not None and not result.subtheme_mapping.empty:
+        w.append(atomic.write_csv(result.subtheme_mapping, out / "subtheme_mapping.csv"))
+    for name, table in result.tables.items():
+        w.append(atomic.write_csv(_flatten(table), out / f"{name}.csv"))
+    meta = {"corpus_fingerprint": result.params.get("corpus_fingerprint", ""),
+            "corpus_hash": result.corpus_hash(), "n_reports": int(len(result.documents)),
+            "problems": result.problems, "params": result.params,
+            "tables": sorted(result.tables), "figures": {k: str(v) for k, v in result.figures.items()}}
+    # run.json last: its presence says the folder holds a complete analysis.
+    w.append(atomic.write_text(out / "run.json", json.dumps(meta, ensure_ascii=False, indent=2,
+                                                            default=str)))
+    return w
+
+
+def load_analysis(out_dir: str | Path) -> Analysis:
+    """Read back what :func:`write_analysis` wrote."""
+    out = Path(out_dir)
+    meta = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    pq = {n: pd.read_parquet(out / "parquet" / f"{n}.parquet") for n in _PARQUET}
+    for col in ("tokens", "terms"):
+        if col in pq["sentences"]:
+            pq["sentences"][col] = pq["sentences"][col].map(list)
+    tables = {n: pd.read_csv(out / f"{n}.csv", keep_default_na=False, na_values=[""])
+              for n in meta["tables"]}
+    mapping = out / "subtheme_mapping.csv"
+    return Analysis(documents=pq["documents"], sentences=pq["sentences"],
+                    boilerplate=pq["boilerplate"], entities=pq["entities"], coded=pq["codes"],
+                    topics=pd.read_csv(out / "subthemes.csv", keep_default_na=False),
+                    tables=tables, figures={k: Path(v) for k, v in meta["figures"].items()},
+                    problems=meta["problems"], params=meta["params"],
+                    subtheme_mapping=pd.read_csv(mapping) if mapping.exists() else None)
+
+
+def get_analysis(corpus: str | Path | None = None, out_dir: str | Path | None = None,
+                 refresh: bool = False, progress: bool = True) -> Analysis:
+    """The analysis of ``corpus`` saved in ``out_dir``: loaded when current, else recomputed.
+
+    This is what notebooks call: the first one to run does the work, the others reuse it.
+    """
+    from . import paths
+    corpus = Path(corpus) if corpus else paths.corpus_dir()
+    out = Path(out_dir) if out_dir else paths.build_dir()
+    run = out / "run.json"
+    if not refresh and run.exists():
+        meta = json.loads(run.read_text(encoding="utf-8"))
+        if meta.get("corpus_fingerprint") == corpus_fingerprint([corpus]):
+            return load_analysis(out)
+    return analyze([corpus], out, progress=progress)

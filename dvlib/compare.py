@@ -200,7 +200,7 @@ def drilldown(sentences: pd.DataFrame, documents: pd.DataFrame, province: str | 
         ids = coded.loc[coded["code"] == code, "sentence_id"]
         sents = sents[sents["sentence_id"].isin(ids)].assign(code=code)
     cols = ["province", "date", "outlet", "file", "doc_id", "sentence_id", "sentence_index",
-            "family", "subtheme", "code", "text"]
+            "family", "family_score", "family_evidence", "subtheme", "code", "text"]
     return sents[[c for c in cols if c in sents.columns]].reset_index(drop=True)
 
 
@@ -265,3 +265,32 @@ def tfidf_similarity(sentences: pd.DataFrame, unit: str = "province",
     sim = (tfidf @ tfidf.T).toarray()
     index = pd.Index(pooled.index, name=unit)
     return pd.DataFrame(sim, index=index, columns=index.copy())
+
+
+def boilerplate_summary(boilerplate: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Per report and kind of site furniture: how many pieces and characters were set aside."""
+    b = boilerplate.merge(documents[["doc_id", "province", "file"]], on="doc_id", how="inner")
+    if b.empty:
+        return pd.DataFrame(columns=["province", "file", "kind", "pieces", "chars"])
+    b = b.assign(chars=b["end"] - b["start"])
+    return (b.groupby(["province", "file", "kind"], sort=False)
+            .agg(pieces=("kind", "size"), chars=("chars", "sum")).reset_index())
+
+
+def entities_by_province(entities: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Entities with the province, date and file of their report, in province order."""
+    cols = [c for c in ("province", "date", "outlet", "file") if c in documents.columns]
+    out = entities.merge(documents[["doc_id"] + cols], on="doc_id", how="inner")
+    order = {p: i for i, p in enumerate(sort_units(out["province"].unique()))}
+    return out.sort_values(["province", "doc_id", "start"], key=lambda s: s.map(order)
+                           if s.name == "province" else s, kind="stable").reset_index(drop=True)
+
+
+def top_shared(shared: pd.DataFrame, topics: pd.DataFrame, family: str) -> str | None:
+    """The sub-theme of ``family`` found in the most provinces (then the most sentences)."""
+    fam = shared.merge(topics[["subtheme", "family"]], left_on="value", right_on="subtheme")
+    fam = fam[fam["family"] == family]
+    if fam.empty:
+        return None
+    return fam.sort_values(["n_provinces", "total", "value"], ascending=[False, False, True]
+                           ).iloc[0]["value"]

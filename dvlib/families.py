@@ -167,7 +167,7 @@ _YEAR_RANGE = re.compile(r"(19|20)\d\d\s*[-–]\s*(19|20)\d\d")
 _DATE = re.compile(r"(?<![\w.])\d{1,2}/\d{1,2}(/\d{2,4})?(?![\w/])")
 _DOC_CODE = re.compile(
     r"\d+\s*-\s*[a-zđ]+/[\w/-]+|(đề án|chương trình|kế hoạch|nghị quyết|chỉ thị|kết luận|quyết định|"
-    r"quy định|quy chế|bài|phần|kỳ|số|khóa|lần thứ|điều|khoản|mục|tháng|ngày|quý|giờ)\s+\d+(?![\d/.,-])"
+    r"quy định|quy chế|bài|phần|kỳ|số|khóa|lần thứ|điều|khoản|mục|tháng|ngày|quý|giờ)\s+\d+(?![\d/-]|[.,]\d)"
 )
 _TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2})?")
 _RATIO = re.compile(r"(?<![\w.,/])(\d[\d.]*)\s?/\s?(\d[\d.]*)(?![\w/])")
@@ -232,7 +232,6 @@ def _quantities(mf: str) -> tuple[int, int, int, int]:
 
 DENSE_FEATURES = [
     "cue_limitation", "cue_priority", "cue_model", "cue_achievement", "cue_other",
-    "strong_limitation", "strong_priority", "strong_model", "strong_achievement", "strong_other",
     "initial_limitation", "initial_priority", "imperative_initial", "enumerator",
     "planned_year", "past_year", "n_numbers", "has_ratio", "has_percent", "has_money",
     "n_quoted", "named_model", "result_words", "n_syllables", "heading_like", "ends_colon",
@@ -270,13 +269,14 @@ def family_features(sentences: pd.DataFrame, lexicon: CueLexicon | None = None) 
     ``_section_leadin``, ``_other_rule``).
     """
     lex = lexicon or load_cue_lexicon()
-    df = _prepare(sentences)
+    df = _prepare(sentences).reset_index(drop=True)  # positional: the caller's index may repeat
     out = []
     for _doc, grp in df.groupby("doc_id", sort=False):
         grp = grp.sort_values(["sentence_index"], kind="stable")
         out.append(_doc_features(grp, lex))
-    feats = pd.concat(out) if out else pd.DataFrame(columns=DENSE_FEATURES)
-    return feats.loc[df.index]
+    if not out:
+        return pd.DataFrame(columns=DENSE_FEATURES)
+    return pd.concat(out).loc[df.index]
 
 
 def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
@@ -285,8 +285,11 @@ def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
     # strip leading/trailing blanks without breaking offsets: keep mf and text aligned
     n = len(texts)
     planned, reviewed = _doc_years(mfs)
+    # a heading stands alone in its paragraph (without paragraphs every sentence does)
+    paras = grp["paragraph_index"].tolist()
+    alone = [paras.count(p) == 1 for p in paras]
     rows, cue_lists = [], []
-    for text, mf, bp in zip(texts, mfs, grp["boilerplate"].tolist()):
+    for text, mf, bp, single in zip(texts, mfs, grp["boilerplate"].tolist(), alone):
         r: dict = {}
         hits = {fam: _cue_hits(mf, text, lex, fam) for fam in FAMILIES}
         cue_lists.append(hits)
@@ -311,7 +314,7 @@ def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
         r["result_words"] = math.log1p(sum(1 for p in lex.result_words if p.search(mf)))
         syl = len(_WORD.findall(mf))
         r["n_syllables"] = math.log1p(syl)
-        r["heading_like"] = float(0 < syl <= 15 and not _END_PUNCT.search(stripped))
+        r["heading_like"] = float(single and 0 < syl <= 15 and not _END_PUNCT.search(stripped))
         r["ends_colon"] = float(stripped.endswith(":"))
         other_masked = _mask(stripped, lex.masks["other"])
         r["framing"] = float(any(p.search(other_masked) for p in lex.framing))
@@ -368,6 +371,9 @@ def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
         elif state == "limitation" and own_other and not r["enumerator"]:
             # a sentence with results or tasks of its own closes a limitations list
             state, leadin_text = None, ""
+        elif state is not None and r["heading_like"] and not r["enumerator"] and r["cue_other"] == 0:
+            # a new (sub)heading starts a new part of the report
+            state, leadin_text = None, ""
         if r["_leadin_pri"]:
             after_future = True
         if r["strong_limitation"]:
@@ -415,7 +421,8 @@ _OTHER_RULE_CUES = (
     (re.compile(r"^\W*\d[\d.,:/|\s-]*\W*$"), "number or counter"),
     (re.compile(r"^\W*(thống kê truy cập|đang truy cập|hôm nay|tháng hiện tại|tổng lượt|lượt xem|máy chủ tìm kiếm|khách viếng thăm)"), "visitor counter"),
     (re.compile(r"^\W*(cập nhật|ngày đăng|đăng lúc)\b|(thứ (hai|ba|tư|năm|sáu|bảy)|chủ nhật)\s*[,-]?\s*\d{1,2}/\d{1,2}/\d{4}"), "timestamp"),
-    (re.compile(r"^\W*(nguồn( tin)?|theo (báo|ttxvn|vov|vtv|cổng|trang|tạp chí|đài)|tác giả|bài và ảnh|bài, ảnh|tin, ảnh|tin và ảnh|bài:|ảnh:)"), "source or byline"),
+    (re.compile(r"^\W*((nguồn( tin)?|tác giả|bài và ảnh|bài, ảnh|tin, ảnh|tin và ảnh|bài|ảnh)\s*:|"
+                r"theo (báo|ttxvn|vov|vtv|cổng|trang|tạp chí|đài)\b)"), "source or byline"),
     (re.compile(r"^\W*(gửi phản hồi|in bài viết|gửi bài viết|chia sẻ|bình luận|click để|tổng số điểm|xem các tin|tin trong:|liên kết|trang chủ|bạn đã không|thời gian chờ|đăng nhập)"), "site widget"),
 )
 _ATTENDANCE = re.compile(
@@ -623,6 +630,9 @@ def _apply_rules(r: dict) -> tuple[str | None, str | None, float]:
         r["enumerator"] or r["imperative_initial"]
     ):
         return "priority", f'section: item after "{_short(lead)}"', 0.85
+    if r["strong_limitation"] > 0 and r["strong_priority"] == 0:
+        # guide: a shortcoming is limitation even beside results; only a task outranks it
+        return "limitation", None, 0.8
     return None, None, 0.0
 
 
@@ -633,8 +643,8 @@ def _tie_break(r: dict, fam: str) -> tuple[str, str | None]:
         return "priority", f'tie: task in section after "{_short(r["_section_leadin"])}"'
     if fam == "model" and r["strong_limitation"] > 0:
         return "limitation", "tie: shortcoming of a named model"
-    if fam == "model" and r["_quantities"] > 0:
-        return "achievement", "tie: quantities reached by a named model"
+    if fam == "model" and (r["_quantities"] > 0 or r["result_words"] > 0):
+        return "achievement", "tie: results of a named model"
     return fam, None
 
 

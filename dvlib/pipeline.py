@@ -59,6 +59,14 @@ class Analysis:
     def corpus_hash(self) -> str:
         return corpus_hash(self.documents)
 
+    def comparison(self, provinces: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
+        """The comparison tables, for all provinces (as saved) or recomputed for a chosen few."""
+        if not provinces:
+            return self.tables
+        return compare_tables(self.sentences, self.documents, self.coded, provinces=provinces,
+                              n_boot=self.params.get("n_boot", 1000),
+                              random_state=self.params.get("random_state", RANDOM_STATE))
+
 
 def corpus_hash(documents: pd.DataFrame) -> str:
     """One hash for the corpus as analysed: the documents' ids (content hashes) and metadata."""
@@ -71,7 +79,9 @@ def label_sentences(sentences: pd.DataFrame, n_jobs: int | None = None,
                     progress: bool = True) -> pd.DataFrame:
     """Tokens, content terms and theme family for every sentence."""
     out = _tokenize.tokens_frame(sentences, n_jobs=n_jobs, progress=progress)
-    out["terms"] = out["tokens"].map(_tokenize.content_terms)
+    out["terms"] = [
+        _tokenize.content_terms(toks, [text[a:b] for a, b in spans])
+        for toks, spans, text in zip(out["tokens"], out["token_spans"], out["text"])]
     return _families.label_families(out)
 
 

@@ -55,6 +55,7 @@ def write_analysis(result: Analysis, out_dir: str | Path) -> list[Path]:
         w.append(atomic.write_csv(result.subtheme_mapping, out / "subtheme_mapping.csv"))
     for name, table in result.tables.items():
         w.append(atomic.write_csv(_flatten(table), out / f"{name}.csv"))
+        w.append(atomic.write_parquet(_parquet_safe(table), out / "parquet" / f"{name}.parquet"))
     meta = {"corpus_fingerprint": result.params.get("corpus_fingerprint", ""),
             "corpus_hash": result.corpus_hash(), "n_reports": int(len(result.documents)),
             "problems": result.problems, "params": result.params,
@@ -73,8 +74,7 @@ def load_analysis(out_dir: str | Path) -> Analysis:
     for col in ("tokens", "terms"):
         if col in pq["sentences"]:
             pq["sentences"][col] = pq["sentences"][col].map(list)
-    tables = {n: pd.read_csv(out / f"{n}.csv", keep_default_na=False, na_values=[""])
-              for n in meta["tables"]}
+    tables = {n: pd.read_parquet(out / "parquet" / f"{n}.parquet") for n in meta["tables"]}
     mapping = out / "subtheme_mapping.csv"
     return Analysis(documents=pq["documents"], sentences=pq["sentences"],
                     boilerplate=pq["boilerplate"], entities=pq["entities"], coded=pq["codes"],
@@ -99,3 +99,25 @@ def get_analysis(corpus: str | Path | None = None, out_dir: str | Path | None = 
         if meta.get("corpus_fingerprint") == corpus_fingerprint([corpus]):
             return load_analysis(out)
     return analyze([corpus], out, progress=progress)
+
+
+def outputs(out_dir: str | Path | None = None) -> pd.DataFrame:
+    """The files of an output folder with what each holds and its size (rows or files)."""
+    import yaml
+
+    from . import paths
+    out = Path(out_dir) if out_dir else paths.build_dir()
+    described = yaml.safe_load(paths.data_file("outputs.yaml").read_text(encoding="utf-8"))
+    rows = []
+    for name, what in described.items():
+        p = out / name.rstrip("/")
+        if not p.exists():
+            continue
+        if p.is_dir():
+            size = f"{sum(1 for f in p.rglob('*') if f.is_file())} files"
+        elif p.suffix == ".csv":
+            size = f"{len(pd.read_csv(p, keep_default_na=False))} rows"
+        else:
+            size = f"{p.stat().st_size:,} bytes"
+        rows.append({"output": name, "holds": what, "size": size})
+    return pd.DataFrame(rows, columns=["output", "holds", "size"])

@@ -196,14 +196,24 @@ def tokenize_sentence(text: str) -> list[Token]:
     return tokens
 
 
-def content_terms(tokens: list[str]) -> list[str]:
+def is_person_name(surface: str) -> bool:
+    """Three or more capitalised syllables ("Lê Thị Xuân Trang"): a person's name, which
+    tells who spoke, not what the report is about. Institution names keep lower-case
+    syllables ("Mặt trận Tổ quốc"); places have two ("Bắc Giang")."""
+    syllables = surface.split()
+    return len(syllables) >= 3 and all(s[:1].isupper() and not s.isupper() for s in syllables)
+
+
+def content_terms(tokens: list[str], surfaces: list[str] | None = None) -> list[str]:
     """Terms for TF-IDF, keyness and clustering: no stopwords, punctuation, numbers, dates,
-    percentages or single characters. ``tokens`` are normalised forms ("tỉnh_ủy")."""
+    percentages, single characters or (given the ``surfaces`` as written) person names.
+    ``tokens`` are normalised forms ("tỉnh_ủy")."""
     stop = stopwords()
+    surfaces = surfaces if surfaces is not None else [""] * len(tokens)
     return [
-        t for t in tokens
+        t for t, surface in zip(tokens, surfaces)
         if len(t) > 1 and t not in stop and any(c.isalnum() for c in t)
-        and not _NUMERIC.fullmatch(t)
+        and not _NUMERIC.fullmatch(t) and not is_person_name(surface)
     ]
 
 

@@ -63,7 +63,9 @@ def _append_manifest(corpus: Path, rows: list[dict]) -> None:
     path = corpus / MANIFEST_NAME
     old = path.read_text(encoding="utf-8-sig") if path.exists() else ""
     header = next(csv.reader([old.splitlines()[0]])) if old.strip() else []
-    columns = header + [c for c in MANIFEST_COLUMNS if c not in header]
+    # New columns only when a new row needs them: otherwise the old bytes stay untouched.
+    columns = header + [c for c in MANIFEST_COLUMNS
+                        if c not in header and (not header or any(r.get(c) for r in rows))]
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     if old.strip() and columns == header:

@@ -134,6 +134,11 @@ def load_corpus(paths: Iterable[str | Path] | str | Path, progress: bool = True)
     files, manifest, problems = discover(paths)
     docs, read_problems = read_documents(files, progress=progress)
     problems.extend(read_problems)
+    if docs.empty:
+        return Corpus(documents=pd.DataFrame(columns=DOCUMENT_COLUMNS),
+                      sentences=pd.DataFrame(columns=SENTENCE_COLUMNS),
+                      boilerplate=pd.DataFrame(columns=["doc_id", "start", "end", "kind", "text"]),
+                      problems=problems or ["no reports found"])
 
     span_rows, masked = [], []
     for doc_id, text in zip(docs["doc_id"], docs["text"]):

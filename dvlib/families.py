@@ -13,9 +13,15 @@ sentences from five reports) and the reports it must work on come from other pro
    sentences' cues and position.
 3. **A learned model**: logistic regression (class_weight="balanced") over those handcrafted
    features plus down-weighted syllable n-grams of the match form.
-4. **High-precision rules** on top: site furniture, trailer news and attendance/caption lines are
-   ``other``; cue-less items of a limitations list are ``limitation``; enumerated/imperative
-   items of a tasks section are ``priority``.
+4. **High-precision rules** on top, in the guide's tie order: site furniture, trailer news,
+   datelines, attendance/chair/caption lines and event headlines are ``other``; items of a
+   limitations list are ``limitation``; enumerated/imperative items of a tasks section are
+   ``priority``; a strong task cue ("cần", "đề nghị", "thời gian tới" ...) before any "đã" makes
+   ``priority``; otherwise a strong shortcoming cue ("chưa", "còn chậm", "hạn chế" ...) makes
+   ``limitation``; a named model reported with figures or result words is ``achievement``.
+
+Measured on the gold (leave-one-report-out) and on held-out snippets by
+``scripts/evaluate_families.py``; without the rules the learned model alone scores lower.
 
 Every label comes with ``family_score`` (probability-like, in [0, 1]) and ``family_evidence``
 (the cue, section or rule that decided it), so a researcher can audit any row.
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -78,6 +85,9 @@ class CueLexicon:
     result_words: tuple
     framing: tuple
     domain: tuple
+    headline_events: tuple
+    furniture: dict       # evidence kind -> patterns (always "other")
+    event_framing: dict   # dateline / event / attendance / chair / caption -> patterns
 
 
 @lru_cache(maxsize=4)
@@ -89,7 +99,7 @@ def load_cue_lexicon(path: str | None = None) -> CueLexicon:
         spec = raw["families"].get(fam, {}) or {}
         items = [(e, _compile(e), _STRONG) for e in spec.get("strong", []) or []]
         items += [(e, _compile(e), _WEAK) for e in spec.get("weak", []) or []]
-        cues[fam] = tuple(items)
+        cues[fam] = tuple(sorted(items, key=lambda t: -t[2]))  # strong first (see _cue_hits)
         masks[fam] = tuple(_compile(e) for e in spec.get("mask", []) or [])
     imperative = tuple(
         re.compile(r"^\W*(?:" + re.escape(match_form(v).strip()) + r")(?!\w)")
@@ -109,7 +119,19 @@ def load_cue_lexicon(path: str | None = None) -> CueLexicon:
         result_words=tuple(_compile(e) for e in raw.get("result_words", [])),
         framing=tuple(_compile(e) for e in raw.get("framing", [])),
         domain=tuple(_compile(e) for e in raw.get("domain_terms", [])),
+        headline_events=tuple(_compile(e) for e in raw.get("headline_events", [])),
+        furniture={k: tuple(_compile(e) for e in v) for k, v in (raw.get("furniture") or {}).items()},
+        event_framing={k: tuple(_compile(e) for e in v) for k, v in (raw.get("event_framing") or {}).items()},
     )
+
+
+def _first_match(mf: str, text: str, patterns, whole: bool = False) -> str | None:
+    """The report's own words for the first pattern that matches (the whole line if ``whole``)."""
+    for pat in patterns:
+        m = pat.search(mf)
+        if m:
+            return text if whole else text[m.start():m.end()].strip()
+    return None
 
 
 def _mask(mf: str, patterns) -> str:
@@ -126,7 +148,7 @@ def _cue_hits(mf: str, text: str, lex: CueLexicon, fam: str) -> list[tuple[str, 
     """
     masked = _mask(mf, lex.masks[fam])
     hits, covered = [], []
-    for _entry, pat, weight in sorted(lex.cues[fam], key=lambda t: -t[2]):
+    for _entry, pat, weight in lex.cues[fam]:
         m = pat.search(masked)
         if not m or m.end() == m.start():
             continue
@@ -169,6 +191,7 @@ _DOC_CODE = re.compile(
     r"\d+\s*-\s*[a-zđ]+/[\w/-]+|(đề án|chương trình|kế hoạch|nghị quyết|chỉ thị|kết luận|quyết định|"
     r"quy định|quy chế|bài|phần|kỳ|số|khóa|lần thứ|điều|khoản|mục|tháng|ngày|quý|giờ)\s+\d+(?![\d/-]|[.,]\d)"
 )
+_DURATION = re.compile(r"(?<![\w.,])\d+ (tháng|năm|quý|tuần|ngày)(?!\w)")
 _TIME = re.compile(r"\d{1,2}:\d{2}(:\d{2})?")
 _RATIO = re.compile(r"(?<![\w.,/])(\d[\d.]*)\s?/\s?(\d[\d.]*)(?![\w/])")
 _NUMBER = re.compile(r"(?<![\w])\d[\d.,]*(?![\w])")
@@ -178,8 +201,8 @@ _DASH_DATE = re.compile(r"(?<![\w.])\d{1,2}-\d{1,2}-\d{4}(?!\w)|/(19|20)\d\d(?!\
 _QUOTED = re.compile(r"[“\"‘«][^”\"’»“]{2,200}[”\"’»]")
 _END_PUNCT = re.compile(r"[.!?;…:]\W*$")
 _FORWARD = re.compile(
-    r"(nhiệm vụ|kế hoạch|phương hướng|chương trình công tác|thi đua|mục tiêu|chỉ tiêu)"
-    r"( trọng tâm| chủ yếu| công tác)?( trong)? năm (20\d\d)"
+    r"((nhiệm vụ|phương hướng|mục tiêu|chỉ tiêu)( trọng tâm| chủ yếu| công tác)?( trong)?"
+    r"|(triển khai|ký kết|phát động|đăng ký)[^.;]{0,40}?) năm (20\d\d)"
 )
 _AGENDA = re.compile(
     r"(nhằm |để )?(đánh giá|tổng kết|sơ kết|triển khai|bàn|thảo luận|quán triệt)"
@@ -194,19 +217,17 @@ def _doc_years(mfs: list[str]) -> tuple[int | None, int | None]:
     A year named with a plan ("nhiệm vụ năm 2024", "ký kết thi đua năm 2024") is the planned
     one; failing that, when a document names both Y-1 and Y, Y is planned.
     """
-    forward, review, years = [], [], []
+    forward, review, years = set(), set(), set()
     for mf in mfs:
         flat = _YEAR_RANGE.sub(" ", mf)
-        forward += [int(m.group(4)) for m in _FORWARD.finditer(flat)]
-        review += [int(m.group(2)) for m in _REVIEW.finditer(flat)]
-        years += [int(y) for y in _YEAR.findall(flat)]
-    planned = max(forward) if forward else None
-    if planned is None and years:
-        top = max(years)
-        if top - 1 in years:
-            planned = top
-    if planned is not None and review and max(review) >= planned:
-        planned = None if max(review) == planned and not forward else planned
+        forward |= {int(m.group(6)) for m in _FORWARD.finditer(flat)}
+        review |= {int(m.group(2)) for m in _REVIEW.finditer(flat)}
+        years |= {int(y) for y in _YEAR.findall(flat)}
+    # "kết quả thực hiện nhiệm vụ năm 2023" is a reviewed year even though it says nhiệm vụ
+    ahead = forward - review
+    planned = max(ahead) if ahead else None
+    if planned is None and years and max(years) - 1 in years and max(years) not in review:
+        planned = max(years)
     reviewed = (planned - 1) if planned else (max(review) if review else None)
     return planned, reviewed
 
@@ -216,6 +237,7 @@ def _quantities(mf: str) -> tuple[int, int, int, int]:
     anything inside quotes (names like “5 không, 3 sạch”)."""
     mf = _QUOTED.sub(" ", mf)
     flat = _DOC_CODE.sub(" ", mf)
+    flat = _DURATION.sub(" ", flat)
     flat = _DASH_DATE.sub(" ", flat)
     flat = _TIME.sub(" ", flat)
     ratios = 0
@@ -253,9 +275,10 @@ FEATURE_LABELS = {  # human-readable names for evidence strings
     "has_money": "money amount", "n_quoted": "quoted names", "named_model": "named model",
     "heading_like": "heading", "framing": "meeting framing",
     "sec_limitation": "in limitations section", "sec_priority": "in tasks section",
-    "prev_limitation": "previous sentence is a shortcoming",
-    "prev_priority": "previous sentence is a task",
-    "next_limitation": "next sentence is a shortcoming", "next_priority": "next sentence is a task",
+    "prev_limitation": "shortcoming words before", "prev_priority": "task words before",
+    "prev_achievement": "result words before", "prev_model": "model words before",
+    "next_limitation": "shortcoming words after", "next_priority": "task words after",
+    "next_achievement": "result words after",
     "after_future": "after a forward-looking passage", "first_heading": "headline",
     "named_clean": "named model without results", "named_x_results": "named model with results",
 }
@@ -264,9 +287,10 @@ FEATURE_LABELS = {  # human-readable names for evidence strings
 def family_features(sentences: pd.DataFrame, lexicon: CueLexicon | None = None) -> pd.DataFrame:
     """Handcrafted features of every sentence, computed per document in sentence order.
 
-    Returns a frame aligned with ``sentences`` (same index) with :data:`DENSE_FEATURES`, the
-    match form (``_mf``) and bookkeeping columns used for evidence (``_cues``, ``_section``,
-    ``_section_leadin``, ``_other_rule``).
+    Returns a frame in the row order of ``sentences`` (with a fresh RangeIndex) holding
+    :data:`DENSE_FEATURES`, the strong-cue counts ``strong_<family>``, and bookkeeping columns
+    used by the rules and the evidence (``_mf`` match form, ``_cues``, ``_section``,
+    ``_section_leadin``, ``_planned_year`` ...).
     """
     lex = lexicon or load_cue_lexicon()
     df = _prepare(sentences).reset_index(drop=True)  # positional: the caller's index may repeat
@@ -281,13 +305,13 @@ def family_features(sentences: pd.DataFrame, lexicon: CueLexicon | None = None) 
 
 def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
     texts = grp["text"].tolist()
-    mfs = [match_form(t) for t in texts]
-    # strip leading/trailing blanks without breaking offsets: keep mf and text aligned
+    mfs = [match_form(t) for t in texts]  # same length as the text: cue spans quote the report
     n = len(texts)
     planned, reviewed = _doc_years(mfs)
     # a heading stands alone in its paragraph (without paragraphs every sentence does)
     paras = grp["paragraph_index"].tolist()
-    alone = [paras.count(p) == 1 for p in paras]
+    per_para = Counter(paras)
+    alone = [per_para[p] == 1 for p in paras]
     rows, cue_lists = [], []
     for text, mf, bp, single in zip(texts, mfs, grp["boilerplate"].tolist(), alone):
         r: dict = {}
@@ -315,6 +339,7 @@ def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
         syl = len(_WORD.findall(mf))
         r["n_syllables"] = math.log1p(syl)
         r["heading_like"] = float(single and 0 < syl <= 15 and not _END_PUNCT.search(stripped))
+        r["_colon_heading"] = bool(single and 0 < syl <= 15 and stripped.endswith(":"))
         r["ends_colon"] = float(stripped.endswith(":"))
         other_masked = _mask(stripped, lex.masks["other"])
         r["framing"] = float(any(p.search(other_masked) for p in lex.framing))
@@ -334,15 +359,26 @@ def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
             )
         r["boilerplate"] = float(bool(bp))
         r["domain_terms"] = math.log1p(sum(1 for p in lex.domain if p.search(mf)))
-        r["_leadin_lim"] = bool(
-            any(p.search(stripped) for p in lex.sections.get("limitation_leadins", ()))
-            or (r["heading_like"] and any(p.search(stripped) for p in lex.sections.get("limitation_headings", ())))
-        )
-        pri_leadin = any(p.search(_mask(stripped, lex.masks["priority"])) for p in lex.sections.get("priority_leadins", ()))
-        pri_heading = r["heading_like"] and any(p.search(stripped) for p in lex.sections.get("priority_headings", ()))
+        # limitation words inside "để khắc phục những hạn chế trên, ... giải pháp sau:" are masked
+        heading = r["heading_like"] or r["_colon_heading"]
+        text_s = text.strip()  # aligned with `stripped` (match_form keeps lengths)
+        lim_quote = _first_match(_mask(stripped, lex.masks["limitation"]), text_s,
+                                 lex.sections.get("limitation_leadins", ()))
+        if lim_quote is None and heading:
+            lim_quote = _first_match(stripped, text_s, lex.sections.get("limitation_headings", ()), whole=True)
+        pri_quote = _first_match(_mask(stripped, lex.masks["priority"]), text_s,
+                                 lex.sections.get("priority_leadins", ()))
+        if pri_quote is None and heading:
+            pri_quote = _first_match(stripped, text_s, lex.sections.get("priority_headings", ()), whole=True)
         # a sentence naming the planned year with a task word opens the tasks part too
-        planned_task = r["planned_year"] and hits["priority"] and r["strong_limitation"] == 0
-        r["_leadin_pri"] = bool((pri_leadin or pri_heading or planned_task) and not r["framing"])
+        if pri_quote is None and r["planned_year"] and hits["priority"] and r["strong_limitation"] == 0:
+            pri_quote = text_s
+        r["_leadin_lim"] = lim_quote is not None
+        r["_leadin_pri"] = pri_quote is not None and not r["framing"]
+        r["_leadin_quote"] = lim_quote if r["_leadin_lim"] else (pri_quote or "")
+        r["_event_headline"] = bool(
+            r["heading_like"] and not r["_quantities"] and any(p.search(stripped) for p in lex.headline_events)
+        )
         r["_trailer_head"] = bool(any(p.search(stripped) for p in lex.sections["trailer_headings"]))
         r["_bp"] = bp
         rows.append(r)
@@ -365,9 +401,9 @@ def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
             continue
         own_other = r["strong_limitation"] == 0 and (r["strong_achievement"] + r["strong_priority"]) > 0
         if r["_leadin_lim"] and state != "limitation":
-            state, leadin_text = "limitation", texts[i].strip()
+            state, leadin_text = "limitation", r["_leadin_quote"]
         elif r["_leadin_pri"] and not r["_leadin_lim"] and state != "priority":
-            state, leadin_text = "priority", texts[i].strip()
+            state, leadin_text = "priority", r["_leadin_quote"]
         elif state == "limitation" and own_other and not r["enumerator"]:
             # a sentence with results or tasks of its own closes a limitations list
             state, leadin_text = None, ""
@@ -416,31 +452,10 @@ def _ngram_text(mf: str) -> str:
 
 # --------------------------------------------------------------------------- rules
 
-_OTHER_RULE_CUES = (
-    # (pattern on the stripped match form, evidence)
-    (re.compile(r"^\W*\d[\d.,:/|\s-]*\W*$"), "number or counter"),
-    (re.compile(r"^\W*(thống kê truy cập|đang truy cập|hôm nay|tháng hiện tại|tổng lượt|lượt xem|máy chủ tìm kiếm|khách viếng thăm)"), "visitor counter"),
-    (re.compile(r"^\W*(cập nhật|ngày đăng|đăng lúc)\b|(thứ (hai|ba|tư|năm|sáu|bảy)|chủ nhật)\s*[,-]?\s*\d{1,2}/\d{1,2}/\d{4}"), "timestamp"),
-    (re.compile(r"^\W*((nguồn( tin)?|tác giả|bài và ảnh|bài, ảnh|tin, ảnh|tin và ảnh|bài|ảnh)\s*:|"
-                r"theo (báo|ttxvn|vov|vtv|cổng|trang|tạp chí|đài)\b)"), "source or byline"),
-    (re.compile(r"^\W*(gửi phản hồi|in bài viết|gửi bài viết|chia sẻ|bình luận|click để|tổng số điểm|xem các tin|tin trong:|liên kết|trang chủ|bạn đã không|thời gian chờ|đăng nhập)"), "site widget"),
-)
-_ATTENDANCE = re.compile(
-    r"^\W*((cùng )?(tham )?dự (hội nghị|buổi|lễ)?\s*(có|còn có)|tham dự|cùng (dự|đi|tham dự)|thành phần|"
-    r"tham gia có|về phía|đến dự)"
-)
-_CHAIR = re.compile(r"(chủ trì|chủ tọa)( hội nghị| buổi| cuộc)?[^,;]{0,30}\W*$|^\W*dưới sự chủ trì|chủ trì\.\s*$")
-_DATELINE = re.compile(
-    r"^\W*((sáng|chiều|tối|trưa)( nay)?( ngày)? ?\(?\d{1,2}/\d{1,2}|ngày \d{1,2}/\d{1,2}|[a-zđ]{2,6} ?[-–] )"
-)
-_EVENT = re.compile(r"tổ chức|chủ trì|dự|hội nghị|giao ban|làm việc|thăm|tiếp|khai mạc|bế mạc|phát động|lễ")
-_CAPTION = re.compile(
-    r"(các đại biểu|đại biểu|quang cảnh|toàn cảnh|các đồng chí)[^.;]{0,60}(dự|tại|chủ trì|phát biểu|tham quan|"
-    r"trao|tặng|chụp ảnh|dâng hương|hội nghị|buổi)"
-)
+_DA = re.compile(r"(?<!\w)đã(?!\w)")
 
 
-def _other_rule(r: dict) -> str | None:
+def _other_rule(r: dict, lex: CueLexicon) -> str | None:
     """Evidence string when a sentence is clearly framing or site furniture, else None."""
     if r["_bp"]:
         return f"boilerplate: {r['_bp']}"
@@ -448,20 +463,24 @@ def _other_rule(r: dict) -> str | None:
         lead = r["_section_leadin"] or r["_text"].strip()
         return f'section: trailer after "{lead}"'
     s = r["_mf"].strip()
-    for pat, why in _OTHER_RULE_CUES:
-        if pat.search(s):
-            return f"framing: {why}"
+    for kind, patterns in lex.furniture.items():
+        if any(p.search(s) for p in patterns):
+            return f"framing: {kind}"
+    ev = {k: any(p.search(s) for p in pats) for k, pats in lex.event_framing.items()}
     nsyl = len(_WORD.findall(s))
     content = r["strong_limitation"] + r["strong_priority"] + r["strong_achievement"]
-    if _DATELINE.search(s) and _EVENT.search(s) and r["strong_limitation"] == 0 and not r["_quantities"]:
+    if ev.get("dateline") and ev.get("event") and r["strong_limitation"] == 0 and not r["_quantities"]:
         return "framing: dateline"
     if r["_framing_only"]:
         return "framing: meeting"
-    if _ATTENDANCE.search(s) and r["strong_limitation"] == 0:
+    if (r["first_heading"] and r["_event_headline"] and r["strong_limitation"] == 0
+            and r["strong_priority"] == 0 and r["result_words"] == 0):
+        return "framing: headline naming the event"
+    if ev.get("attendance") and r["strong_limitation"] == 0:
         return "framing: attendance"
-    if _CHAIR.search(s) and nsyl <= 45 and content == 0:
+    if ev.get("chair") and nsyl <= 45 and content == 0:
         return "framing: chair"
-    if nsyl <= 14 and _CAPTION.search(s) and content == 0:
+    if nsyl <= 14 and ev.get("caption") and content == 0:
         return "framing: photo caption"
     return None
 
@@ -554,19 +573,22 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
 
     def _decide(self, sentences: pd.DataFrame):
         """(labels, probabilities over classes_, scores, evidence) in input order."""
+        if len(sentences) == 0:
+            return (np.array([], dtype=object), np.zeros((0, len(self.classes_))), np.array([]), [])
         feats = family_features(sentences, self._lexicon())
         X = self._matrix(feats, fit=False)
         proba = self.model_.predict_proba(X)
         classes = list(self.classes_)
         labels, scores, evidence = [], [], []
         contrib_names = self._feature_names()
+        lex = self._lexicon()
         coef = self.model_.coef_
         for k, (_, r) in enumerate(feats.iterrows()):
             r = r.to_dict()
             p = proba[k]
             fam, ev_rule, rule_conf = None, None, None
             if self.rules:
-                fam, ev_rule, rule_conf = _apply_rules(r)
+                fam, ev_rule, rule_conf = _apply_rules(r, lex)
             if fam is None or fam not in classes:
                 fam = classes[int(np.argmax(p))]
                 score = float(p.max())
@@ -579,7 +601,11 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
                 score = max(float(p[classes.index(fam)]), rule_conf)
             labels.append(fam)
             scores.append(round(min(max(score, 0.0), 1.0), 4))
-            evidence.append(_evidence(r, fam, ev_rule, X[k], coef[classes.index(fam)] if len(classes) > 2 else coef[0], contrib_names))
+            if len(classes) > 2:
+                coef_row = coef[classes.index(fam)]
+            else:  # binary: one row of coefficients, for classes_[1]
+                coef_row = coef[0] if fam == classes[-1] else -coef[0]
+            evidence.append(_evidence(r, fam, ev_rule, X[k], coef_row, contrib_names))
         return np.array(labels, dtype=object), proba, np.array(scores), evidence
 
     def predict(self, sentences: pd.DataFrame) -> np.ndarray:
@@ -615,9 +641,9 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
         return float(f1_score(y, self.predict(sentences), labels=list(FAMILIES), average="macro", zero_division=0))
 
 
-def _apply_rules(r: dict) -> tuple[str | None, str | None, float]:
+def _apply_rules(r: dict, lex: CueLexicon) -> tuple[str | None, str | None, float]:
     """High-precision decisions that override the learned model."""
-    ev = _other_rule(r)
+    ev = _other_rule(r, lex)
     if ev:
         return "other", ev, 1.0 if ev.startswith("boilerplate") else 0.95
     lead = r["_section_leadin"]
@@ -629,11 +655,25 @@ def _apply_rules(r: dict) -> tuple[str | None, str | None, float]:
     if r["_section"] == "priority" and not r["_past"] and r["strong_limitation"] == 0 and (
         r["enumerator"] or r["imperative_initial"]
     ):
-        return "priority", f'section: item after "{_short(lead)}"', 0.85
+        return "priority", f'section: after "{_short(lead)}"', 0.85
+    if r["strong_priority"] > 0 and not r["framing"] and _task_before_past(r):
+        # guide: a forward-looking task is priority, whatever else the sentence mentions
+        return "priority", "rule: task cue", 0.8
     if r["strong_limitation"] > 0 and r["strong_priority"] == 0:
         # guide: a shortcoming is limitation even beside results; only a task outranks it
-        return "limitation", None, 0.8
+        return "limitation", "rule: shortcoming cue", 0.8
+    if r["strong_achievement"] > 0 and r["_quantities"] > 0:
+        # a result cue with figures (and neither a task nor a shortcoming): a result reached
+        return "achievement", "rule: result with figures", 0.8
     return None, None, 0.0
+
+
+def _task_before_past(r: dict) -> bool:
+    """A strong task cue comes before any "đã" (so "cần ... các nhiệm vụ đã được giao" is a
+    task, while "đã khắc phục được ..." reports a result)."""
+    pri = [s for _, w, s in r["_cues"]["priority"] if w >= _STRONG]
+    past = [m.start() for m in _DA.finditer(r["_mf"])]
+    return bool(pri) and (not past or min(pri) < min(past))
 
 
 def _tie_break(r: dict, fam: str) -> tuple[str, str | None]:
@@ -648,9 +688,9 @@ def _tie_break(r: dict, fam: str) -> tuple[str, str | None]:
     return fam, None
 
 
-def _short(text: str, n: int = 60) -> str:
+def _short(text: str, n: int = 70) -> str:
     text = text.strip()
-    return text if len(text) <= n else "…" + text[-n:]
+    return text if len(text) <= n else text[:n].rstrip() + "…"
 
 
 def _evidence(r: dict, fam: str, ev_rule: str | None, x_row, coef_row, names) -> str:

@@ -170,6 +170,9 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
     """Load, label, extract, cluster and compare a corpus; write everything to ``out_dir``."""
     corpus = load_corpus(paths, progress=progress)
     docs = corpus.documents
+    if docs.empty:  # nothing readable: leave any earlier outputs as they are
+        return Analysis(documents=docs, sentences=corpus.sentences, boilerplate=corpus.boilerplate,
+                        problems=list(corpus.problems))
     sentences = label_sentences(corpus.sentences, n_jobs=n_jobs, progress=progress)
     out = Path(out_dir) if out_dir is not None else None
     model_path = out / "models" / "subthemes.json" if out is not None else None

@@ -60,7 +60,7 @@ def test_loro_per_report_rows_and_no_report_falls_apart(loro, gold):
     pred, report = loro
     per = report[(report.scope != "all") & (report.family == "macro")]
     assert set(per.scope) == set(gold.file)
-    assert per.f1.min() >= 0.7  # measured minimum 0.78 (003, the retrospective article)
+    assert per.f1.min() >= 0.7  # measured minimum 0.74 (003, the retrospective article)
     assert len(pred) == len(gold) and (pred.index == gold.index).all()
     assert set(pred["predicted"]) <= set(FAMILIES)
 
@@ -107,7 +107,7 @@ def test_heldout_snippets_from_other_provinces(model):
     assert all(len(t.split()) <= 3 for t in shared), shared
     out = model.transform(snippets)
     macro = f1_score(snippets.label, out.family, labels=list(FAMILIES), average="macro")
-    assert macro >= 0.90  # measured 0.99 (blind, before fixes: batch 1 0.945, 2 0.976, 3 0.697)
+    assert macro >= 0.90  # measured 1.00 after fixes (blind, before fixes: batch 1 0.945, 2 0.976, 3 0.697)
 
 
 # ------------------------------------------------------------------ each cue type

@@ -38,6 +38,7 @@ _SEP = r"[\s|•·/:,»«›>\-–—]"
 _LEAD = re.compile(r"^[\s•·▪►●○◦■□*+»›>\-–—|]+")
 _NUMBER_LINE = re.compile(r"\d{1,4}(?: +\d{1,4})*")
 _MAX_LINE_CHARS = 600
+_NOT_NEWLINE = re.compile(r"[^\n]")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
 
@@ -99,6 +100,23 @@ def line_key(line: str) -> str:
     """What the rules see: match form, leading bullets dropped, single spaces."""
     key = re.sub(r"\s+", " ", match_form(line)).strip()
     return _LEAD.sub("", key).strip()
+
+
+def _line_keys(lines, rules: dict[str, _KindRules]) -> list[str]:
+    """:func:`line_key` of each line, but a line with more words than any rule reads keeps its
+    own letters (its case and tone marks): match_form, syllable by syllable, is the slow part,
+    and the rules only count such a line's words and look at its final punctuation, which
+    match_form leaves as they are (it changes letters only, keeping the length)."""
+    kinds = [rules[k] for k in ["trailer", *_LINE_KINDS] if k in rules]
+    phrases = (rules["pagination"].extra.get("phrases") or []) if "pagination" in rules else []
+    limit = max([r.max_words for r in kinds] + [len(str(w).split()) for w in phrases])
+    keys = []
+    for _, _, raw in lines:
+        shape = _LEAD.sub("", re.sub(r"\s+", " ", nfc(raw)).strip()).strip()
+        if shape and (len(shape.split()) <= limit or _NUMBER_LINE.fullmatch(shape)):
+            shape = line_key(raw)
+        keys.append(shape)
+    return keys
 
 
 def _lines(text: str) -> list[tuple[int, int, str]]:
@@ -200,7 +218,7 @@ def find_boilerplate(text: str, rules: dict[str, _KindRules] | None = None) -> l
     """
     rules = rules or load_rules()
     lines = _lines(text)
-    keys = [line_key(raw) for _, _, raw in lines]
+    keys = _line_keys(lines, rules)
     marks: dict[int, str] = {}
     if "trailer" in rules:
         marks.update(_trailer_marks(lines, keys, len(text), rules["trailer"]))
@@ -240,13 +258,17 @@ def _merge(lines, keys, marks: dict[int, str], text: str) -> list[Span]:
 
 def mask_boilerplate(text: str, spans) -> str:
     """``text`` with every span blanked to spaces; newlines and the length are kept."""
-    chars = list(text)
-    for span in spans:
-        start, end = int(span[0]), int(span[1])
-        for i in range(max(start, 0), min(end, len(chars))):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+    # The spans' union, a slice at a time (spans may overlap or come in any order).
+    ranges = sorted((max(int(span[0]), 0), min(int(span[1]), len(text))) for span in spans)
+    out, pos = [], 0
+    for start, end in ranges:
+        start = max(start, pos)
+        if end <= start:
+            continue
+        out += [text[pos:start], _NOT_NEWLINE.sub(" ", text[start:end])]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def boilerplate_table(documents: pd.DataFrame) -> pd.DataFrame:

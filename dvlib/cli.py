@@ -27,11 +27,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     result = analyze(args.paths, out, n_jobs=args.jobs, progress=not args.quiet,
-                     refit=args.refit)
+                     refit=args.refit, force=args.force)
     _print_problems(result.problems)
     n_docs = len(result.documents)
     n_sent = int((result.sentences["boilerplate"] == "").sum()) if n_docs else 0
-    print(f"dvlib: {n_docs} reports, {n_sent} content sentences -> {out}", file=sys.stderr)
+    reused = " (unchanged since the last run: reused)" if result.params.get("reused") else ""
+    print(f"dvlib: {n_docs} reports, {n_sent} content sentences -> {out}{reused}", file=sys.stderr)
     if result.subtheme_mapping is not None and not result.subtheme_mapping.empty:
         print(f"dvlib: sub-themes refitted; old -> new mapping in {out / 'subtheme_mapping.csv'}",
               file=sys.stderr)
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--out", default=str(paths.build_dir()), help="output folder (default: build/)")
     a.add_argument("--jobs", type=int, default=None, help="worker processes for tokenising (default: all cores)")
     a.add_argument("--refit", action="store_true", help="refit the sub-themes instead of reusing the saved ones")
+    a.add_argument("--force", action="store_true", help="recompute even if nothing changed since the last run")
     a.add_argument("--quiet", action="store_true", help="no progress bars")
     a.set_defaults(func=cmd_analyze)
 

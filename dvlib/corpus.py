@@ -116,14 +116,17 @@ def _mark_sentences(sentences: pd.DataFrame, spans: pd.DataFrame) -> pd.Series:
     kinds = pd.Series("", index=sentences.index, dtype=object)
     if spans.empty or sentences.empty:
         return kinds
-    by_doc = {d: g for d, g in spans.groupby("doc_id")}
-    for idx, row in sentences.iterrows():
-        g = by_doc.get(row["doc_id"])
-        if g is None:
-            continue
-        hit = g[(g["start"] <= row["start"]) & (g["end"] >= row["end"])]
-        if not hit.empty:
-            kinds[idx] = hit.iloc[0]["kind"]
+    # Every (sentence, span of its document) pair at once; a report has few spans.
+    sent = pd.DataFrame({"doc_id": sentences["doc_id"].to_numpy(), "_row": range(len(sentences)),
+                         "start": sentences["start"].to_numpy(), "end": sentences["end"].to_numpy()})
+    sp = pd.DataFrame({"doc_id": spans["doc_id"].to_numpy(), "_order": range(len(spans)),
+                       "span_start": spans["start"].to_numpy(), "span_end": spans["end"].to_numpy(),
+                       "kind": spans["kind"].to_numpy()})
+    pairs = sent.merge(sp, on="doc_id")
+    pairs = pairs[(pairs["span_start"] <= pairs["start"]) & (pairs["span_end"] >= pairs["end"])]
+    # The first containing span in table order, as a scan of the spans would find.
+    pairs = pairs.sort_values("_order", kind="stable").drop_duplicates("_row")
+    kinds.iloc[pairs["_row"].to_numpy()] = pairs["kind"].to_numpy()
     return kinds
 
 

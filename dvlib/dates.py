@@ -20,6 +20,9 @@ from functools import lru_cache
 
 import yaml
 
+# _forms: NFC and match form of a text, cached, so a report's text and masked text are
+# normalised once for dates and places together.
+from .gazetteer import _forms
 from .normalize import match_form, nfc
 from .paths import data_file
 
@@ -57,6 +60,33 @@ _PARTIAL = re.compile(r"(?<![\d/.,-])(\d{1,2})/(\d{1,2})(?![\d/])")
 _RANGE_AFTER = re.compile(r"\s*[-–—]\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}")
 _RANGE_BEFORE = re.compile(r"\d{4}\s*[-–—]\s*$")
 _YEAR_NAMED = re.compile(r"(?<!\w)năm\s+(\d{4})(?!\d)(?!\s*[-–—]\s*\d{4})")
+
+
+_LEADING_LOOKBEHIND = re.compile(r"\(\?<!(?:\[[^\]]*\]|\\w)\)")
+
+
+@lru_cache(maxsize=None)
+def _without_lookbehind(rx: re.Pattern) -> re.Pattern | None:
+    head = _LEADING_LOOKBEHIND.match(rx.pattern)
+    return re.compile(rx.pattern[head.end():], rx.flags) if head else None
+
+
+def _finditer(rx: re.Pattern, t: str):
+    """``rx.finditer(t)``, faster when ``rx`` opens with a look-behind: the engine cannot skip
+    ahead to a likely start then, so the pattern without it finds the places to try.
+    (None of these patterns matches an empty string.)"""
+    quick = _without_lookbehind(rx)
+    if quick is None:
+        yield from rx.finditer(t)
+        return
+    pos = 0
+    while (q := quick.search(t, pos)) is not None:
+        m = rx.match(t, q.start())  # the look-behind sees the text before q.start()
+        if m is None:
+            pos = q.start() + 1
+            continue
+        yield m
+        pos = m.end()
 
 
 def _valid(y, m, d) -> bool:
@@ -126,7 +156,18 @@ def parse_dates(text: str, context_year: int | None = None) -> list[dict]:
     and its precision "unknown".
     """
     t = nfc(text)
-    mf = match_form(t)
+    core = t.strip(" \t\n")
+    shift = len(t) - len(t.lstrip(" \t\n"))
+    # Spaces and blank lines around a text change no date, only the offsets; so a report's
+    # text and its masked text (often the same but for a final newline) are parsed once.
+    return [dict(r, start=r["start"] + shift, end=r["end"] + shift)
+            for r in _parse_dates(core, context_year)]
+
+
+@lru_cache(maxsize=8)
+def _parse_dates(text: str, context_year: int | None) -> tuple[dict, ...]:
+    """:func:`parse_dates` of an NFC text (cached: the records are copied on the way out)."""
+    t, _, mf = _forms(text)
     found: list[dict] = []
     taken: list[tuple[int, int]] = []
 
@@ -147,7 +188,7 @@ def parse_dates(text: str, context_year: int | None = None) -> list[dict]:
         elif not mo:
             add(_record(t, s, m.end(), y, None, None, "marker", "year"))
     for rx, order in ((_VERBAL, "dmy"), (_FULL, "d.m.y"), (_ISO, "ymd")):
-        for m in rx.finditer(t):
+        for m in _finditer(rx, t):
             if not free(m.start(), m.end()):
                 continue
             if order == "dmy":
@@ -160,7 +201,7 @@ def parse_dates(text: str, context_year: int | None = None) -> list[dict]:
                 continue
             kind, s0 = _classify(t, mf, m.start(), m.end(), y)
             add(_record(t, s0, m.end(), y, mo, d, kind, "day"))
-    for m in _MONTH.finditer(t):
+    for m in _finditer(_MONTH, t):
         if not free(m.start(), m.end()):
             continue
         mo, y = int(m.group(1)), int(m.group(2))
@@ -169,7 +210,7 @@ def parse_dates(text: str, context_year: int | None = None) -> list[dict]:
             add(_record(t, m.start(), m.end(), y, mo, None,
                         kind if kind in ("document", "historical", "updated") else "date", "month"))
     cues = _cues()
-    for m in _PARTIAL.finditer(t):
+    for m in _finditer(_PARTIAL, t):
         if not free(m.start(), m.end()):
             continue
         d, mo = int(m.group(1)), int(m.group(2))
@@ -196,16 +237,16 @@ def parse_dates(text: str, context_year: int | None = None) -> list[dict]:
         rec = _record(t, start, end, None, mo, d, kind, "day", y)
         add(rec)
     found.sort(key=lambda r: r["start"])
-    return found
+    return tuple(found)
 
 
 def _named_years(text: str) -> tuple[Counter, set]:
     """Years named as "năm 2023" (not "năm 2020 - 2025"), and those named as planned."""
     cues = _cues()
-    mf = match_form(nfc(text))
+    mf = _forms(text)[2]
     years: Counter = Counter()
     planned: set = set()
-    for m in _YEAR_NAMED.finditer(mf):
+    for m in _finditer(_YEAR_NAMED, mf):
         y = int(m.group(1))
         if y < cues["min_year"] or y > 2100:
             continue

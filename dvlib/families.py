@@ -28,12 +28,20 @@ Every label comes with ``family_score`` (probability-like, in [0, 1]) and ``fami
 """
 from __future__ import annotations
 
+import gc
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
-from functools import lru_cache
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from pathlib import Path
+from types import SimpleNamespace
+
+try:  # CPython's regex parser, to read the lexicon's patterns (private: without it, no index)
+    from re import _constants as _sre_c, _parser as _sre_parse
+except ImportError:  # pragma: no cover
+    _sre_c = _sre_parse = None
 
 import numpy as np
 import pandas as pd
@@ -54,6 +62,8 @@ GOLD_FILE = "gold_seed_sentences.csv"
 
 _STRONG, _WEAK = 2.0, 1.0
 _WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_match_form = lru_cache(maxsize=4096)(match_form)  # for cue surface forms, which repeat
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -74,6 +84,332 @@ def _compile(entry: str) -> re.Pattern:
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
+# --------------------------------------------------------------------------- fast matching
+#
+# A sentence is checked against ~400 lexicon patterns; searching each one was most of the cost
+# of labelling. Each pattern gets, once, from its parse tree: (1) cheap necessary conditions —
+# syllables it must contain as whole words (looked up in the sentence's set of syllables), a
+# first word, or substrings — so a sentence is searched only with the few patterns that may
+# match, and (2) the literal prefixes its matches start with, so the search starts where the
+# first one occurs. Both are exact: a skipped pattern cannot match, and the match found is the
+# one ``pattern.search`` returns (tests check this against plain searches).
+
+_O = SimpleNamespace(**{name: getattr(_sre_c, name, None) for name in (
+    "LITERAL", "IN", "BRANCH", "SUBPATTERN", "MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT",
+    "ATOMIC_GROUP", "ASSERT", "ASSERT_NOT", "AT", "CATEGORY", "NEGATE", "AT_BEGINNING",
+    "AT_BEGINNING_STRING", "AT_END", "AT_END_STRING", "AT_BOUNDARY", "CATEGORY_WORD",
+    "CATEGORY_SPACE", "CATEGORY_NOT_WORD")})
+_REPEATS = {_O.MAX_REPEAT, _O.MIN_REPEAT, _O.POSSESSIVE_REPEAT} - {None}
+_UNSAFE_FLAGS = re.IGNORECASE | re.ASCII | re.LOCALE
+
+
+def _is_word(ch: str) -> bool:
+    return _WORD.match(ch) is not None
+
+
+def _nonword_set(items) -> bool:
+    """A character set holding only non-word characters (so it bounds a syllable)."""
+    for op, av in items:
+        if op == _O.LITERAL and not _is_word(chr(av)):
+            continue
+        if op == _O.CATEGORY and av in (_O.CATEGORY_SPACE, _O.CATEGORY_NOT_WORD):
+            continue
+        return False
+    return bool(items)
+
+
+def _flat(items) -> list:
+    """Inline groups that do not change flags (capturing does not change what matches)."""
+    out = []
+    for op, av in items:
+        if op == _O.SUBPATTERN and not av[1] and not av[2]:
+            out += _flat(av[3].data)
+        else:
+            out.append((op, av))
+    return out
+
+
+def _kind(op, av) -> tuple:
+    """How an item bounds a neighbouring syllable: lit / nw (non-word, min length) / lb (left
+    bound: ^, (?<!\\w)) / rb (right bound: $, (?!\\w)) / b (\\b) / u (unknown)."""
+    if op == _O.LITERAL:
+        return ("lit", chr(av))
+    if op == _O.IN:
+        return ("nw", 1) if _nonword_set(av) else ("u",)
+    if op in _REPEATS:
+        lo, _hi, sub = av
+        data = sub.data if hasattr(sub, "data") else sub
+        if len(data) == 1 and data[0][0] in (_O.IN, _O.LITERAL):
+            o, a = data[0]
+            items = a if o == _O.IN else [(o, a)]
+            if _nonword_set(items):
+                return ("nw", 1 if lo >= 1 else 0)
+        return ("u",)
+    if op == _O.AT:
+        if av in (_O.AT_BEGINNING, _O.AT_BEGINNING_STRING):
+            return ("lb",)
+        if av in (_O.AT_END, _O.AT_END_STRING):
+            return ("rb",)
+        return ("b",) if av == _O.AT_BOUNDARY else ("u",)
+    if op == _O.ASSERT_NOT:
+        direction, sub = av
+        data = sub.data if hasattr(sub, "data") else sub
+        if (len(data) == 1 and data[0][0] == _O.IN
+                and (_O.CATEGORY, _O.CATEGORY_WORD) in data[0][1]
+                and all(o != _O.NEGATE for o, _ in data[0][1])):
+            return ("lb",) if direction < 0 else ("rb",)
+    return ("u",)
+
+
+def _bounded(kinds, i: int, step: int, ctx: bool) -> bool:
+    """Whether the character next to position i (stepping -1 = left, +1 = right) is a non-word
+    character or the end of the text, whatever the items there match."""
+    bound = "lb" if step < 0 else "rb"
+    j = i
+    while 0 <= j < len(kinds):
+        k = kinds[j]
+        if k[0] == "nw":
+            if k[1] >= 1:
+                return True
+            j += step  # may match nothing: look further
+            continue
+        if k[0] == "lit":
+            return not _is_word(k[1])
+        return k[0] in (bound, "b")
+    return ctx
+
+
+def _best(reqs: list):
+    """The most selective requirement: a whole syllable beats a substring; fewer, longer wins."""
+    reqs = [r for r in reqs if r and any(s.strip() for s in r[1])]
+    if not reqs:
+        return None
+    return min(reqs, key=lambda r: (r[0] != "tok", len(r[1]), -min(len(s) for s in r[1])))
+
+
+def _requirement(items, lctx: bool, rctx: bool):
+    """("tok", syllables) or ("sub", strings): every match holds one of them (None: unknown)."""
+    items = _flat(items)
+    kinds = [_kind(op, av) for op, av in items]
+    reqs = []
+    i = 0
+    while i < len(items):  # literal runs: substrings, and syllables bounded on both sides
+        if kinds[i][0] != "lit":
+            i += 1
+            continue
+        j = i
+        while j < len(items) and kinds[j][0] == "lit":
+            j += 1
+        reqs.append(("sub", frozenset(["".join(k[1] for k in kinds[i:j])])))
+        k = i
+        while k < j:
+            if not _is_word(kinds[k][1]):
+                k += 1
+                continue
+            e = k
+            while e < j and _is_word(kinds[e][1]):
+                e += 1
+            if _bounded(kinds, k - 1, -1, lctx) and _bounded(kinds, e, 1, rctx):
+                reqs.append(("tok", frozenset(["".join(x[1] for x in kinds[k:e])])))
+            k = e
+        i = j
+    for k, (op, av) in enumerate(items):
+        if op == _O.BRANCH:
+            left, right = _bounded(kinds, k - 1, -1, lctx), _bounded(kinds, k + 1, 1, rctx)
+            alts = [_best(_requirement(alt.data, left, right)) for alt in av[1]]
+            if alts and all(alts):
+                kind = "tok" if all(a[0] == "tok" for a in alts) else "sub"
+                reqs.append((kind, frozenset().union(*(a[1] for a in alts))))
+        elif op == _O.IN and av and all(o == _O.LITERAL for o, _ in av):
+            reqs.append(("sub", frozenset(chr(a) for _, a in av)))
+        elif op in _REPEATS and av[0] >= 1:
+            sub = av[2].data if hasattr(av[2], "data") else av[2]
+            reqs.append(_best(_requirement(sub, False, False)))
+        elif op == _O.ATOMIC_GROUP:
+            reqs.append(_best(_requirement(av.data, False, False)))
+    return reqs
+
+
+def _literal_run(items, n: int) -> str:
+    """The characters of the literal items from position n on."""
+    run = []
+    for op, av in items[n:]:
+        if op != _O.LITERAL:
+            break
+        run.append(chr(av))
+    return "".join(run)
+
+
+def _lead(items):
+    """Literal runs (starting with a word character) one of which starts at the first word
+    character of the text, for the rest of a pattern anchored at the start (None: unknown)."""
+    for n, (op, av) in enumerate(items):
+        if op in (_O.ASSERT, _O.ASSERT_NOT, _O.AT) or _kind(op, av)[0] == "nw":
+            continue  # zero-width, or non-word characters only
+        if op == _O.LITERAL:
+            run = _literal_run(items, n)
+            return frozenset([run]) if _is_word(run[0]) else None
+        if op == _O.BRANCH:
+            alts = [_lead(_flat(alt.data)) for alt in av[1]]
+            return frozenset().union(*alts) if alts and all(alts) else None
+        return None
+    return None
+
+
+def _starts(items, multiline: bool):
+    """("bos", lead): matches start at 0 (see :func:`_lead`); ("pre", strings): every match
+    starts with one of them."""
+    items = _flat(items)
+    for n, (op, av) in enumerate(items):
+        if op == _O.AT:
+            if av == _O.AT_BEGINNING_STRING or (av == _O.AT_BEGINNING and not multiline):
+                return ("bos", _lead(items[n + 1:]))
+            continue  # zero-width
+        if op in (_O.ASSERT, _O.ASSERT_NOT):
+            continue
+        if op == _O.LITERAL:
+            return ("pre", frozenset([_literal_run(items, n)]))
+        if op == _O.IN and av and all(o == _O.LITERAL for o, _ in av):
+            return ("pre", frozenset(chr(a) for _, a in av))
+        if op == _O.BRANCH:
+            alts = [_starts(alt.data, multiline) for alt in av[1]]
+            if alts and all(a and a[0] == "pre" for a in alts):
+                return ("pre", frozenset().union(*(a[1] for a in alts)))
+            if alts and all(a and a[0] == "bos" for a in alts):
+                leads = [a[1] for a in alts]
+                return ("bos", frozenset().union(*leads) if all(leads) else None)
+            return None
+        if op in _REPEATS and av[0] >= 1:
+            return _starts(av[2].data if hasattr(av[2], "data") else av[2], multiline)
+        return None
+    return None
+
+
+def _analyse(pattern: re.Pattern):
+    """(requirements, start) of a compiled pattern: every match meets each requirement (see
+    :func:`_requirement`) and starts as :func:`_starts` says; ([], None) when unknown."""
+    try:
+        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+        flags = pattern.flags | tree.state.flags
+        if flags & _UNSAFE_FLAGS or not isinstance(pattern.pattern, str):
+            return [], None
+        reqs = [r for r in _requirement(tree.data, False, False) if r]
+        return reqs, _starts(tree.data, bool(flags & re.MULTILINE))
+    except Exception:  # an unknown construct: search the pattern every time (still correct)
+        return [], None
+
+
+class _Scan:
+    """One text, its syllables, and the ids of the lexicon patterns that may match it, per
+    lexicon list (ascending, i.e. in list order)."""
+
+    __slots__ = ("text", "words", "lists", "masked")
+
+    def __init__(self, text: str, words: list[str], lists: dict):
+        self.text, self.words, self.lists = text, words, lists
+        self.masked = {}  # family -> (masked text, its scan), see _mask
+
+
+class _PatternIndex:
+    """All compiled lexicon patterns, numbered; each list of the lexicon is an id range."""
+
+    def __init__(self, lists: dict):
+        self.patterns, self.ranges, self.list_of = (), {}, []
+        for key, pats in lists.items():
+            self.ranges[key] = (len(self.patterns), len(self.patterns) + len(pats))
+            self.patterns += tuple(pats)
+            self.list_of += [key] * len(pats)
+        # syllable -> (ids needing nothing else, [(id, syllables all needed, syllable sets one
+        # of each needed, leads)])
+        self.by_token: dict[str, tuple[list, list]] = {}
+        self.by_substring = []  # (id, search for the substrings one of which is needed, leads)
+        self.by_lead = []  # (id, leads, substrings one of which is needed): anchored at 0
+        self.starts = []
+        known = set()
+        for pid, pat in enumerate(self.patterns):
+            reqs, start = _analyse(pat)
+            self.starts.append(start)
+            bos = bool(start) and start[0] == "bos"
+            leads = tuple(sorted(start[1])) if bos and start[1] else None
+            all_tokens = frozenset().union(*(r[1] for r in reqs if r[0] == "tok" and len(r[1]) == 1))
+            sets = sorted({r[1] for r in reqs if r[0] == "tok" and len(r[1]) > 1}, key=len)[:2]
+            known.update(all_tokens, *sets)
+            if all_tokens:  # indexed under the longest syllable needed, the rest checked
+                key = max(sorted(all_tokens), key=len)
+                self._add(key, pid, all_tokens - {key}, tuple(sets), leads)
+            elif sets:  # indexed under each syllable of the smallest set needed
+                for tok in sets[0]:
+                    self._add(tok, pid, frozenset(), tuple(sets[1:]), leads)
+            elif not bos and _best(reqs):
+                subs = re.compile("|".join(map(re.escape, sorted(_best(reqs)[1]))))
+                self.by_substring.append((pid, subs, leads))
+            else:  # anchored at the start: a test of the first word or a substring is enough
+                best = _best(reqs)
+                subs = tuple(sorted(best[1])) if best and len(best[1]) <= 3 else ()
+                self.by_lead.append((pid, leads, subs))
+        self.known = frozenset(known)
+        self.find = [_finder(pat, start) for pat, start in zip(self.patterns, self.starts)]
+
+    def _add(self, token: str, pid: int, rest: frozenset, sets: tuple, leads) -> None:
+        direct, checked = self.by_token.setdefault(token, ([], []))
+        if rest or sets or leads:
+            checked.append((pid, rest, sets, leads))
+        else:
+            direct.append(pid)
+
+    def scan(self, text: str) -> _Scan:
+        words = _WORD.findall(text)
+        hits = self.known.intersection(words)
+        lead_at = text.find(words[0]) if words else -1  # the first word character
+        ids = []
+        by_token = self.by_token
+        for tok in hits:
+            entry = by_token.get(tok)
+            if entry is None:
+                continue
+            ids += entry[0]
+            for pid, rest, sets, leads in entry[1]:
+                if (rest <= hits and (not sets or all(not s.isdisjoint(hits) for s in sets))
+                        and (leads is None or (lead_at >= 0 and text.startswith(leads, lead_at)))):
+                    ids.append(pid)
+        for pid, leads, subs in self.by_lead:
+            if ((leads is None or (lead_at >= 0 and text.startswith(leads, lead_at)))
+                    and (not subs or any(s in text for s in subs))):
+                ids.append(pid)
+        for pid, subs, leads in self.by_substring:
+            if (leads is None or (lead_at >= 0 and text.startswith(leads, lead_at))) and subs.search(text):
+                ids.append(pid)
+        lists: dict = {}
+        list_of = self.list_of
+        for pid in sorted(set(ids)):  # (a pattern may be found through two syllables)
+            lists.setdefault(list_of[pid], []).append(pid)
+        return _Scan(text, words, lists)
+
+    def search(self, pid: int, text: str):
+        """``patterns[pid].search(text)``, trying only offsets where a match can start."""
+        return self.find[pid](text)
+
+
+def _finder(pat: re.Pattern, start):
+    """A function equal to ``pat.search``, starting where a match can first start."""
+    if start is None:
+        return pat.search
+    if start[0] == "bos":
+        return pat.match
+    return partial(_search_from_prefix, pat, tuple(sorted(start[1])))
+
+
+def _search_from_prefix(pat: re.Pattern, prefixes: tuple[str, ...], text: str):
+    """``pat.search(text)`` for a pattern whose matches start with one of ``prefixes``: search
+    from the first place one occurs (look-behinds still see the text before it)."""
+    first = -1
+    for p in prefixes:
+        i = text.find(p)
+        if i >= 0 and (first < 0 or i < first):
+            first = i
+    return pat.search(text, first) if first >= 0 else None
+
+
 @dataclass(frozen=True)
 class CueLexicon:
     """Compiled cue lexicon (see ``data/family_cues.yaml``)."""
@@ -88,6 +424,8 @@ class CueLexicon:
     headline_events: tuple
     furniture: dict       # evidence kind -> patterns (always "other")
     event_framing: dict   # dateline / event / attendance / chair / caption -> patterns
+    index: _PatternIndex = field(repr=False, compare=False, default=None)
+    cue_weights: dict = field(repr=False, compare=False, default_factory=dict)  # id -> weight
 
 
 @lru_cache(maxsize=4)
@@ -111,7 +449,7 @@ def load_cue_lexicon(path: str | None = None) -> CueLexicon:
         re.compile(r"^\W*" + re.escape(match_form(e).strip()) + r"\W*$")
         for e in raw.get("sections", {}).get("trailer_headings", [])
     )
-    return CueLexicon(
+    lex = dict(
         cues=cues,
         masks=masks,
         imperative=imperative,
@@ -123,39 +461,123 @@ def load_cue_lexicon(path: str | None = None) -> CueLexicon:
         furniture={k: tuple(_compile(e) for e in v) for k, v in (raw.get("furniture") or {}).items()},
         event_framing={k: tuple(_compile(e) for e in v) for k, v in (raw.get("event_framing") or {}).items()},
     )
+    # one numbering of every pattern; each list of the lexicon is a range of ids
+    lists = {("cue", f): [p for _, p, _ in cues[f]] for f in FAMILIES}
+    lists.update({("mask", f): masks[f] for f in FAMILIES})
+    lists.update({(k, None): lex[k] for k in ("imperative", "result_words", "framing", "domain",
+                                              "headline_events")})
+    lists.update({("section", k): v for k, v in sections.items()})
+    lists.update({("furniture", k): v for k, v in lex["furniture"].items()})
+    lists.update({("event", k): v for k, v in lex["event_framing"].items()})
+    index = _PatternIndex(lists)
+    weights = {index.ranges[("cue", f)][0] + k: w for f in FAMILIES for k, (_, _, w) in enumerate(cues[f])}
+    return CueLexicon(**lex, index=index, cue_weights=weights)
 
 
-def _first_match(mf: str, text: str, patterns, whole: bool = False) -> str | None:
+def _any(lex: CueLexicon, key: tuple, scan: _Scan, text: str) -> bool:
+    """Whether a pattern of a list matches ``text`` (``scan`` is of ``text`` or a superstring)."""
+    pids = scan.lists.get(key)
+    if pids:
+        find = lex.index.find
+        for pid in pids:
+            if find[pid](text):
+                return True
+    return False
+
+
+def _count(lex: CueLexicon, key: tuple, scan: _Scan, text: str) -> int:
+    """How many patterns of a list match ``text``."""
+    n = 0
+    pids = scan.lists.get(key)
+    if pids:
+        find = lex.index.find
+        for pid in pids:
+            if find[pid](text):
+                n += 1
+    return n
+
+
+def _first_match(lex: CueLexicon, key: tuple, scan: _Scan, mf: str, text: str,
+                 whole: bool = False) -> str | None:
     """The report's own words for the first pattern that matches (the whole line if ``whole``)."""
-    for pat in patterns:
-        m = pat.search(mf)
+    find = lex.index.find
+    for pid in scan.lists.get(key, ()):
+        m = find[pid](mf)
         if m:
             return text if whole else text[m.start():m.end()].strip()
     return None
 
 
-def _mask(mf: str, patterns) -> str:
-    """Blank out spans (keeping length, so offsets still point into the text)."""
-    for pat in patterns:
-        mf = pat.sub(lambda m: " " * len(m.group(0)), mf)
-    return mf
+def _mask(lex: CueLexicon, fam: str, scan: _Scan, text: str) -> tuple[str, _Scan]:
+    """Blank out the family's mask spans in ``text`` (keeping length, so offsets still point
+    into the text), in lexicon order; with the scan of the result. ``scan`` is that of
+    ``text`` or of a superstring (as the match form for its stripped form)."""
+    key = ("mask", fam)
+    if key not in scan.lists:
+        return text, scan
+    if text == scan.text:  # the same text is masked for the cues and for the lead-ins
+        if fam not in scan.masked:
+            masked = _mask_all(lex, key, scan, text)
+            scan.masked[fam] = masked if masked[1] is not scan else None  # (no cycle)
+        return scan.masked[fam] or (text, scan)
+    return _mask_all(lex, key, scan, text)
 
 
-def _cue_hits(mf: str, text: str, lex: CueLexicon, fam: str) -> list[tuple[str, float, int]]:
+def _mask_all(lex: CueLexicon, key: tuple, scan: _Scan, text: str) -> tuple[str, _Scan]:
+    """Apply the masks of list ``key`` in order (each to the result of the ones before)."""
+    done = -1
+    while True:
+        for pid in scan.lists.get(key, ()):
+            if pid <= done:
+                continue
+            done = pid
+            new = lex.index.patterns[pid].sub(_blank, text)
+            if new != text:  # later masks apply to the masked text: scan it
+                text, scan = new, lex.index.scan(new)
+                break
+        else:
+            return text, scan
+
+
+def _blank(m: re.Match) -> str:
+    return " " * len(m.group(0))
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    for a, b in spans:
+        if a <= start and end <= b:
+            return True
+    return False
+
+
+def _cue_hits(mf: str, text: str, lex: CueLexicon, fam: str,
+              scan: _Scan | None = None) -> list[tuple[str, float, int]]:
     """Distinct cues of one family in a sentence: (surface form in the report, weight, start).
 
     A weak cue inside a strong cue's span is not counted twice ("chưa" inside "chưa thực sự").
+    ``scan`` is that of ``mf`` (computed when not given).
     """
-    masked = _mask(mf, lex.masks[fam])
+    scan = scan or lex.index.scan(mf)
+    masked = mf
+    if ("mask", fam) in scan.lists:
+        masked, scan = _mask(lex, fam, scan, mf)
     hits, covered = [], []
-    for _entry, pat, weight in lex.cues[fam]:
-        m = pat.search(masked)
-        if not m or m.end() == m.start():
+    pids = scan.lists.get(("cue", fam))
+    if not pids:
+        return hits
+    find, weights = lex.index.find, lex.cue_weights
+    for pid in pids:
+        weight = weights[pid]
+        m = find[pid](masked)
+        if not m:
             continue
-        if weight < _STRONG and any(a <= m.start() and m.end() <= b for a, b in covered):
+        start, end = m.span()
+        if end == start:
             continue
-        covered.append((m.start(), m.end()))
-        hits.append((text[m.start():m.end()].strip(), weight, m.start()))
+        if weight < _STRONG and _inside(start, end, covered):
+            continue
+        covered.append((start, end))
+        hits.append((text[start:end].strip(), weight, start))
     return hits
 
 
@@ -211,18 +633,53 @@ _AGENDA = re.compile(
 _REVIEW = re.compile(r"(kết quả|tổng kết|đánh giá|sơ kết)[^.;]{0,60}?năm (20\d\d)")
 
 
-def _doc_years(mfs: list[str]) -> tuple[int | None, int | None]:
+def _needs(pattern: re.Pattern) -> tuple[re.Pattern, ...]:
+    """Searches for strings: every match of ``pattern`` contains one string of each (a
+    syllable required is also a substring); the two most selective, as a cheap pre-test."""
+    try:
+        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+        if (pattern.flags | tree.state.flags) & _UNSAFE_FLAGS:
+            return ()
+        reqs = [r for r in _requirement(tree.data, False, False) if r]
+    except Exception:
+        return ()
+    reqs = sorted({r[1] for r in reqs if any(s.strip() for s in r[1])},
+                  key=lambda ss: (-min(len(s) for s in ss), len(ss), sorted(ss)))
+    return tuple(re.compile("|".join(map(re.escape, sorted(ss)))) for ss in reqs[:2])
+
+
+def _may_match(needs: tuple[re.Pattern, ...], text: str) -> bool:
+    for need in needs:
+        if need.search(text) is None:
+            return False
+    return True
+
+
+_NEEDS = {p: _needs(p) for p in (_DURATION, _DASH_DATE, _TIME, _RATIO, _DATE, _YEAR, _FORWARD,
+                                  _REVIEW)}
+# (patterns starting with a literal or a character set are found fast by re itself)
+_NEEDS.update({p: () for p in (_QUOTED, _DOC_CODE, _YEAR_RANGE)})
+
+
+def _doc_years(mfs: list[str], flats: list[str] | None = None,
+               year_sets: list[set] | None = None) -> tuple[int | None, int | None]:
     """(planned year, reviewed year) of a document, or None when it cannot tell.
 
     A year named with a plan ("nhiệm vụ năm 2024", "ký kết thi đua năm 2024") is the planned
-    one; failing that, when a document names both Y-1 and Y, Y is planned.
+    one; failing that, when a document names both Y-1 and Y, Y is planned. ``flats`` (the match
+    forms without year ranges) and their ``year_sets`` are computed when not given.
     """
+    if flats is None:
+        flats = [_YEAR_RANGE.sub(" ", mf) for mf in mfs]
+    if year_sets is None:
+        year_sets = [{int(y) for y in _YEAR.findall(f)} for f in flats]
     forward, review, years = set(), set(), set()
-    for mf in mfs:
-        flat = _YEAR_RANGE.sub(" ", mf)
-        forward |= {int(m.group(6)) for m in _FORWARD.finditer(flat)}
-        review |= {int(m.group(2)) for m in _REVIEW.finditer(flat)}
-        years |= {int(y) for y in _YEAR.findall(flat)}
+    for flat, ys in zip(flats, year_sets):
+        if _may_match(_NEEDS[_FORWARD], flat):
+            forward |= {int(m.group(6)) for m in _FORWARD.finditer(flat)}
+        if _may_match(_NEEDS[_REVIEW], flat):
+            review |= {int(m.group(2)) for m in _REVIEW.finditer(flat)}
+        years |= ys
     # "kết quả thực hiện nhiệm vụ năm 2023" is a reviewed year even though it says nhiệm vụ
     ahead = forward - review
     planned = max(ahead) if ahead else None
@@ -235,21 +692,30 @@ def _doc_years(mfs: list[str]) -> tuple[int | None, int | None]:
 def _quantities(mf: str) -> tuple[int, int, int, int]:
     """(numbers, ratios like 209/209, percents, money amounts) ignoring dates, years, codes and
     anything inside quotes (names like “5 không, 3 sạch”)."""
-    mf = _QUOTED.sub(" ", mf)
-    flat = _DOC_CODE.sub(" ", mf)
-    flat = _DURATION.sub(" ", flat)
-    flat = _DASH_DATE.sub(" ", flat)
-    flat = _TIME.sub(" ", flat)
+    mf = _blank_out(_QUOTED, mf)
+    if not _DIGIT.search(mf):  # numbers, ratios and percents need a digit; "tỷ đồng" does not
+        return 0, 0, 0, len(_MONEY.findall(mf))
+    flat = _blank_out(_DOC_CODE, mf)
+    flat = _blank_out(_DURATION, flat)
+    flat = _blank_out(_DASH_DATE, flat)
+    flat = _blank_out(_TIME, flat)
     ratios = 0
-    for m in _RATIO.finditer(flat):
-        a, b = (int(re.sub(r"\D", "", g) or 0) for g in m.groups())
-        if not (1 <= a <= 31 and 1 <= b <= 12):  # not a date
-            ratios += 1
-    flat = _DATE.sub(" ", flat)
-    flat = _YEAR_RANGE.sub(" ", flat)
-    flat = _YEAR.sub(" ", flat)
+    if _may_match(_NEEDS[_RATIO], flat):
+        for m in _RATIO.finditer(flat):
+            a, b = (int(re.sub(r"\D", "", g) or 0) for g in m.groups())
+            if not (1 <= a <= 31 and 1 <= b <= 12):  # not a date
+                ratios += 1
+    flat = _blank_out(_DATE, flat)
+    flat = _blank_out(_YEAR_RANGE, flat)
+    flat = _blank_out(_YEAR, flat)
     numbers = len(_NUMBER.findall(flat))
-    return numbers, ratios, len(_PERCENT.findall(mf)), len(_MONEY.findall(mf))
+    pct = len(_PERCENT.findall(mf)) if "%" in mf else 0
+    return numbers, ratios, pct, len(_MONEY.findall(mf))
+
+
+def _blank_out(pattern: re.Pattern, text: str) -> str:
+    """``pattern.sub(" ", text)``, skipped when the pattern's cheap test says it cannot match."""
+    return pattern.sub(" ", text) if _may_match(_NEEDS[pattern], text) else text
 
 
 DENSE_FEATURES = [
@@ -294,39 +760,109 @@ def family_features(sentences: pd.DataFrame, lexicon: CueLexicon | None = None) 
     """
     lex = lexicon or load_cue_lexicon()
     df = _prepare(sentences).reset_index(drop=True)  # positional: the caller's index may repeat
-    out = []
-    for _doc, grp in df.groupby("doc_id", sort=False):
-        grp = grp.sort_values(["sentence_index"], kind="stable")
-        out.append(_doc_features(grp, lex))
+    out = [pd.DataFrame(rows, index=pos) for pos, rows, _ in _doc_rows_all(df, lex)]
     if not out:
         return pd.DataFrame(columns=DENSE_FEATURES)
     return pd.concat(out).loc[df.index]
 
 
-def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
-    texts = grp["text"].tolist()
+_BATCH = 4000  # sentences labelled at a time: feature rows are large, memory stays flat
+
+
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector: feature rows are many small acyclic containers
+    (freed by reference counting), and collecting while they pile up costs ~20% of labelling."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _feature_rows(sentences: pd.DataFrame, lex: CueLexicon) -> tuple[list[dict], list[_Scan]]:
+    """Feature rows (dicts, as in :func:`family_features`) and scans, in input order."""
+    rows, scans = [None] * len(sentences), [None] * len(sentences)
+    for pos, batch_rows, batch_scans in _feature_batches(sentences, lex, size=len(sentences)):
+        for p, r, s in zip(pos, batch_rows, batch_scans):
+            rows[p], scans[p] = r, s
+    return rows, scans
+
+
+def _feature_batches(sentences: pd.DataFrame, lex: CueLexicon, size: int | None = None):
+    """(row positions, feature rows, scans) for batches of whole documents of about ``size``
+    (default :data:`_BATCH`) sentences; documents are independent, so batches change nothing."""
+    size = size or _BATCH
+    df = _prepare(sentences).reset_index(drop=True)
+    pos, rows, scans, done = [], [], [], 0
+    for doc_pos, doc_rows, doc_scans in _doc_rows_all(df, lex):
+        pos.append(doc_pos)
+        rows += doc_rows
+        scans += doc_scans
+        if len(rows) >= size:
+            done += len(rows)
+            yield np.concatenate(pos), rows, scans
+            pos, rows, scans = [], [], []
+    if rows:
+        done += len(rows)
+        yield np.concatenate(pos), rows, scans
+    if done != len(df):  # rows without a doc_id (as family_features would fail)
+        raise KeyError("every sentence needs a doc_id")
+
+
+def _doc_rows_all(df: pd.DataFrame, lex: CueLexicon):
+    """(row positions in sentence order, feature rows, scans) for each document."""
+    texts, paras = df["text"].tolist(), df["paragraph_index"].tolist()
+    bps = df["boilerplate"].tolist()
+    order = df["sentence_index"]
+    numeric = isinstance(order.dtype, np.dtype) and order.dtype.kind in "iuf"  # else: pandas sorts
+    order_values = order.to_numpy()
+    for _doc, pos in df.groupby("doc_id", sort=False).indices.items():
+        if numeric:
+            pos = pos[np.argsort(order_values[pos], kind="stable")]
+        else:
+            pos = df.iloc[pos].sort_values(["sentence_index"], kind="stable").index.to_numpy()
+        rows, scans = _doc_rows([texts[p] for p in pos], [paras[p] for p in pos],
+                                [bps[p] for p in pos], lex)
+        yield pos, rows, scans
+
+
+_FAMILY_KEYS = tuple((fam, f"cue_{fam}", f"strong_{fam}") for fam in FAMILIES)
+
+
+def _doc_rows(texts: list[str], paras: list, bps: list[str], lex: CueLexicon):
+    """Feature rows of one document's sentences (in order), and the scan of each match form."""
     mfs = [match_form(t) for t in texts]  # same length as the text: cue spans quote the report
     n = len(texts)
-    planned, reviewed = _doc_years(mfs)
+    flats = [_blank_out(_YEAR_RANGE, mf) for mf in mfs]
+    year_sets = [{int(y) for y in _YEAR.findall(f)} if _DIGIT.search(f) else set() for f in flats]
+    planned, reviewed = _doc_years(mfs, flats, year_sets)
     # a heading stands alone in its paragraph (without paragraphs every sentence does)
-    paras = grp["paragraph_index"].tolist()
     per_para = Counter(paras)
     alone = [per_para[p] == 1 for p in paras]
-    rows, cue_lists = [], []
-    for text, mf, bp, single in zip(texts, mfs, grp["boilerplate"].tolist(), alone):
+    index = lex.index
+    rows, cue_lists, scans = [], [], []
+    for text, mf, bp, single, years in zip(texts, mfs, bps, alone, year_sets):
         r: dict = {}
-        hits = {fam: _cue_hits(mf, text, lex, fam) for fam in FAMILIES}
+        scan = index.scan(mf)
+        scans.append(scan)
+        hits = {fam: _cue_hits(mf, text, lex, fam, scan) for fam in FAMILIES}
         cue_lists.append(hits)
-        stripped = mf.strip()
+        stripped = mf.strip()  # patterns below run on it; the scan of mf covers it
         lead = len(mf) - len(mf.lstrip())
-        for fam in FAMILIES:
-            r[f"cue_{fam}"] = math.log1p(sum(w for _, w, _ in hits[fam]))
-            r[f"strong_{fam}"] = float(sum(1 for _, w, _ in hits[fam] if w >= _STRONG))
+        for fam, cue_key, strong_key in _FAMILY_KEYS:
+            total, strong = 0.0, 0
+            for _, w, _ in hits[fam]:
+                total += w
+                strong += w >= _STRONG
+            r[cue_key] = math.log1p(total)
+            r[strong_key] = float(strong)
         r["initial_limitation"] = float(any(s - lead <= 12 and w >= _STRONG for _, w, s in hits["limitation"]))
         r["initial_priority"] = float(any(s - lead <= 12 and w >= _STRONG for _, w, s in hits["priority"]))
-        r["imperative_initial"] = float(any(p.search(stripped) for p in lex.imperative))
-        r["enumerator"] = float(any(p.search(stripped) for p in lex.sections.get("enumerators", ())))
-        years = {int(y) for y in _YEAR.findall(_YEAR_RANGE.sub(" ", mf))}
+        r["imperative_initial"] = float(_any(lex, ("imperative", None), scan, stripped))
+        r["enumerator"] = float(_any(lex, ("section", "enumerators"), scan, stripped))
         r["planned_year"] = float(planned is not None and planned in years)
         # a year is "past" only relative to a planned year the document names
         r["past_year"] = float(planned is not None and any(y < planned for y in years))
@@ -335,14 +871,14 @@ def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
         r["has_ratio"], r["has_percent"], r["has_money"] = float(ratios > 0), float(pct > 0), float(money > 0)
         r["n_quoted"] = math.log1p(len(_QUOTED.findall(text)))
         r["named_model"] = float(any(w >= _STRONG for _, w, _ in hits["model"]))
-        r["result_words"] = math.log1p(sum(1 for p in lex.result_words if p.search(mf)))
-        syl = len(_WORD.findall(mf))
+        r["result_words"] = math.log1p(_count(lex, ("result_words", None), scan, mf))
+        syl = len(scan.words)
         r["n_syllables"] = math.log1p(syl)
         r["heading_like"] = float(single and 0 < syl <= 15 and not _END_PUNCT.search(stripped))
         r["_colon_heading"] = bool(single and 0 < syl <= 15 and stripped.endswith(":"))
         r["ends_colon"] = float(stripped.endswith(":"))
-        other_masked = _mask(stripped, lex.masks["other"])
-        r["framing"] = float(any(p.search(other_masked) for p in lex.framing))
+        other_masked, other_scan = _mask(lex, "other", scan, stripped)
+        r["framing"] = float(_any(lex, ("framing", None), other_scan, other_masked))
         results = nums > 0 or ratios > 0 or pct > 0 or r["result_words"] > 0
         r["n_named"] = math.log1p(sum(1 for _, w, _ in hits["model"] if w >= _STRONG))
         r["named_x_results"] = r["named_model"] * float(results)
@@ -353,23 +889,24 @@ def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
         r["_framing_only"] = False
         if r["framing"] and not r["_quantities"] and ";" not in mf and not r["imperative_initial"]:
             agenda_free = _AGENDA.sub(lambda m: " " * len(m.group(0)), mf)
+            agenda_scan = index.scan(agenda_free)
             r["_framing_only"] = not any(
                 w >= _STRONG for fam in ("limitation", "priority", "achievement", "model")
-                for _, w, _ in _cue_hits(agenda_free, text, lex, fam)
+                for _, w, _ in _cue_hits(agenda_free, text, lex, fam, agenda_scan)
             )
         r["boilerplate"] = float(bool(bp))
-        r["domain_terms"] = math.log1p(sum(1 for p in lex.domain if p.search(mf)))
+        r["domain_terms"] = math.log1p(_count(lex, ("domain", None), scan, mf))
         # limitation words inside "để khắc phục những hạn chế trên, ... giải pháp sau:" are masked
         heading = r["heading_like"] or r["_colon_heading"]
         text_s = text.strip()  # aligned with `stripped` (match_form keeps lengths)
-        lim_quote = _first_match(_mask(stripped, lex.masks["limitation"]), text_s,
-                                 lex.sections.get("limitation_leadins", ()))
+        lim_masked, lim_scan = _mask(lex, "limitation", scan, stripped)
+        lim_quote = _first_match(lex, ("section", "limitation_leadins"), lim_scan, lim_masked, text_s)
         if lim_quote is None and heading:
-            lim_quote = _first_match(stripped, text_s, lex.sections.get("limitation_headings", ()), whole=True)
-        pri_quote = _first_match(_mask(stripped, lex.masks["priority"]), text_s,
-                                 lex.sections.get("priority_leadins", ()))
+            lim_quote = _first_match(lex, ("section", "limitation_headings"), scan, stripped, text_s, whole=True)
+        pri_masked, pri_scan = _mask(lex, "priority", scan, stripped)
+        pri_quote = _first_match(lex, ("section", "priority_leadins"), pri_scan, pri_masked, text_s)
         if pri_quote is None and heading:
-            pri_quote = _first_match(stripped, text_s, lex.sections.get("priority_headings", ()), whole=True)
+            pri_quote = _first_match(lex, ("section", "priority_headings"), scan, stripped, text_s, whole=True)
         # a sentence naming the planned year with a task word opens the tasks part too
         if pri_quote is None and r["planned_year"] and hits["priority"] and r["strong_limitation"] == 0:
             pri_quote = text_s
@@ -377,9 +914,9 @@ def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
         r["_leadin_pri"] = pri_quote is not None and not r["framing"]
         r["_leadin_quote"] = lim_quote if r["_leadin_lim"] else (pri_quote or "")
         r["_event_headline"] = bool(
-            r["heading_like"] and not r["_quantities"] and any(p.search(stripped) for p in lex.headline_events)
+            r["heading_like"] and not r["_quantities"] and _any(lex, ("headline_events", None), scan, stripped)
         )
-        r["_trailer_head"] = bool(any(p.search(stripped) for p in lex.sections["trailer_headings"]))
+        r["_trailer_head"] = bool(_any(lex, ("section", "trailer_headings"), scan, stripped))
         r["_bp"] = bp
         rows.append(r)
 
@@ -418,7 +955,7 @@ def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
     # interactions and neighbours
     for i, r in enumerate(rows):
         no_other_cue = (r["strong_priority"] + r["strong_achievement"] + r["strong_model"]) == 0
-        past = r["past_year"] or any(h[0] and match_form(h[0]).startswith("đã") for h in cue_lists[i]["achievement"])
+        past = r["past_year"] or any(h[0] and _match_form(h[0]).startswith("đã") for h in cue_lists[i]["achievement"])
         r["sec_pri_x_imperative"] = r["sec_priority"] * r["imperative_initial"]
         r["sec_pri_x_enum"] = r["sec_priority"] * r["enumerator"]
         r["sec_lim_x_nocue"] = r["sec_limitation"] * float(no_other_cue)
@@ -439,7 +976,7 @@ def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
         r["_text"] = texts[i]
         r["_planned_year"] = planned
         r["_reviewed_year"] = reviewed
-    return pd.DataFrame(rows, index=grp.index)
+    return rows, scans
 
 
 # --------------------------------------------------------------------------- n-grams
@@ -447,7 +984,38 @@ def _doc_features(grp: pd.DataFrame, lex: CueLexicon) -> pd.DataFrame:
 
 def _ngram_text(mf: str) -> str:
     """Syllables of the match form, digits folded so numbers generalise."""
-    return " ".join(re.sub(r"\d", "0", w) for w in _WORD.findall(mf))
+    return _DIGIT.sub("0", " ".join(_WORD.findall(mf)))
+
+
+def _ngram_matrix(vectorizer: TfidfVectorizer, docs: list[str]):
+    """``vectorizer.transform(docs)``, counting the n-grams in one pass per document (the
+    analyzer sklearn builds costs more than the labelling rules). Only for the plain word
+    n-grams FamilyClassifier configures; anything else goes through sklearn."""
+    v = vectorizer
+    tfidf = getattr(v, "_tfidf", None)
+    plain = (v.analyzer == "word" and v.input == "content" and v.tokenizer is None
+             and v.preprocessor is None and v.lowercase and v.strip_accents is None
+             and v.stop_words is None and v.token_pattern == r"\S+" and not v.binary)
+    if tfidf is None or not plain:
+        return v.transform(docs)
+    vocab, (min_n, max_n) = v.vocabulary_, v.ngram_range
+    indices, counts, indptr = [], [], [0]
+    for doc in docs:
+        toks = doc.lower().split()  # = re.findall(r"\S+") (both split at str.isspace)
+        grams = toks if min_n == 1 else []
+        for n in range(max(min_n, 2), min(max_n, len(toks)) + 1):
+            grams = grams + list(map(" ".join, zip(*(toks[i:] for i in range(n)))))
+        found = Counter(map(vocab.get, grams))
+        found.pop(None, None)  # out of vocabulary
+        indices += found.keys()
+        counts += found.values()
+        indptr.append(len(indices))
+    X = sparse.csr_matrix(
+        (np.asarray(counts, dtype=np.intc), np.asarray(indices, dtype=np.int32),
+         np.asarray(indptr, dtype=np.int32)),
+        shape=(len(docs), len(vocab)), dtype=v.dtype)
+    X.sort_indices()
+    return tfidf.transform(X, copy=False)
 
 
 # --------------------------------------------------------------------------- rules
@@ -455,32 +1023,37 @@ def _ngram_text(mf: str) -> str:
 _DA = re.compile(r"(?<!\w)đã(?!\w)")
 
 
-def _other_rule(r: dict, lex: CueLexicon) -> str | None:
-    """Evidence string when a sentence is clearly framing or site furniture, else None."""
+def _other_rule(r: dict, lex: CueLexicon, scan: _Scan | None = None) -> str | None:
+    """Evidence string when a sentence is clearly framing or site furniture, else None.
+    (``scan`` is that of ``r["_mf"]``, computed when not given.)"""
     if r["_bp"]:
         return f"boilerplate: {r['_bp']}"
     if r["_section"] == "trailer" or r["_trailer_head"]:
         lead = r["_section_leadin"] or r["_text"].strip()
         return f'section: trailer after "{lead}"'
     s = r["_mf"].strip()
-    for kind, patterns in lex.furniture.items():
-        if any(p.search(s) for p in patterns):
+    scan = scan or lex.index.scan(r["_mf"])
+    for kind in lex.furniture:
+        if _any(lex, ("furniture", kind), scan, s):
             return f"framing: {kind}"
-    ev = {k: any(p.search(s) for p in pats) for k, pats in lex.event_framing.items()}
-    nsyl = len(_WORD.findall(s))
+
+    def ev(kind: str) -> bool:  # an event-framing pattern matches (tested only when needed)
+        return _any(lex, ("event", kind), scan, s)
+
+    nsyl = len(scan.words)
     content = r["strong_limitation"] + r["strong_priority"] + r["strong_achievement"]
-    if ev.get("dateline") and ev.get("event") and r["strong_limitation"] == 0 and not r["_quantities"]:
+    if r["strong_limitation"] == 0 and not r["_quantities"] and ev("dateline") and ev("event"):
         return "framing: dateline"
     if r["_framing_only"]:
         return "framing: meeting"
     if (r["first_heading"] and r["_event_headline"] and r["strong_limitation"] == 0
             and r["strong_priority"] == 0 and r["result_words"] == 0):
         return "framing: headline naming the event"
-    if ev.get("attendance") and r["strong_limitation"] == 0:
+    if r["strong_limitation"] == 0 and ev("attendance"):
         return "framing: attendance"
-    if ev.get("chair") and nsyl <= 45 and content == 0:
+    if nsyl <= 45 and content == 0 and ev("chair"):
         return "framing: chair"
-    if nsyl <= 14 and ev.get("caption") and content == 0:
+    if nsyl <= 14 and content == 0 and ev("caption"):
         return "framing: photo caption"
     return None
 
@@ -529,20 +1102,21 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
     def _lexicon(self) -> CueLexicon:
         return load_cue_lexicon(str(self.lexicon_path) if self.lexicon_path else None)
 
-    def _matrix(self, feats: pd.DataFrame, fit: bool):
-        dense = feats[DENSE_FEATURES].to_numpy(dtype=float)
+    def _matrix(self, dense: np.ndarray, words: list[list[str]], fit: bool):
+        """Scaled handcrafted features and weighted n-grams of the syllables ``words`` (of
+        each match form)."""
         if fit:
             self.scaler_ = StandardScaler(with_mean=False).fit(dense)
         blocks = [sparse.csr_matrix(self.scaler_.transform(dense))]
         if self.ngram_weight:
-            docs = [_ngram_text(m) for m in feats["_mf"]]
+            docs = [_DIGIT.sub("0", " ".join(w)) for w in words]  # as _ngram_text
             if fit:
                 self.vectorizer_ = TfidfVectorizer(
                     analyzer="word", token_pattern=r"\S+", ngram_range=tuple(self.ngram_range),
                     min_df=self.min_df, sublinear_tf=True,
                 )
                 self.vectorizer_.fit(docs)
-            blocks.append(self.vectorizer_.transform(docs) * float(self.ngram_weight))
+            blocks.append(_ngram_matrix(self.vectorizer_, docs) * float(self.ngram_weight))
         return sparse.hstack(blocks).tocsr()
 
     def _feature_names(self) -> list[str]:
@@ -561,8 +1135,8 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
         unknown = set(y) - set(FAMILIES)
         if unknown:
             raise ValueError(f"unknown family labels: {sorted(unknown)}")
-        feats = family_features(sentences, self._lexicon())
-        X = self._matrix(feats, fit=True)
+        rows, scans = _feature_rows(sentences, self._lexicon())
+        X = self._matrix(_dense(rows), [s.words for s in scans], fit=True)
         self.model_ = LogisticRegression(
             C=self.C, class_weight="balanced", max_iter=5000, random_state=self.random_state,
         )
@@ -575,23 +1149,33 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
         """(labels, probabilities over classes_, scores, evidence) in input order."""
         if len(sentences) == 0:
             return (np.array([], dtype=object), np.zeros((0, len(self.classes_))), np.array([]), [])
-        feats = family_features(sentences, self._lexicon())
-        X = self._matrix(feats, fit=False)
+        lex, n = self._lexicon(), len(sentences)
+        names = self._feature_names()
+        labels, scores = np.empty(n, dtype=object), np.empty(n)
+        proba, evidence = np.empty((n, len(self.classes_))), [None] * n
+        with _gc_paused():
+            for pos, rows, scans in _feature_batches(sentences, lex):
+                labels[pos], proba[pos], scores[pos], batch_evidence = self._decide_rows(rows, scans, lex, names)
+                for p, ev in zip(pos.tolist(), batch_evidence):
+                    evidence[p] = ev
+        return labels, proba, scores, evidence
+
+    def _decide_rows(self, rows: list[dict], scans: list[_Scan], lex: CueLexicon, names: list[str]):
+        """(labels, probabilities, scores, evidence) of feature rows."""
+        dense = _dense(rows)
+        X = self._matrix(dense, [s.words for s in scans], fit=False)
         proba = self.model_.predict_proba(X)
+        best, best_p = proba.argmax(axis=1), proba.max(axis=1)
         classes = list(self.classes_)
-        labels, scores, evidence = [], [], []
-        contrib_names = self._feature_names()
-        lex = self._lexicon()
-        coef = self.model_.coef_
-        for k, (_, r) in enumerate(feats.iterrows()):
-            r = r.to_dict()
+        labels, scores, rules_ev = [], [], []
+        for k, r in enumerate(rows):
             p = proba[k]
             fam, ev_rule, rule_conf = None, None, None
             if self.rules:
-                fam, ev_rule, rule_conf = _apply_rules(r, lex)
+                fam, ev_rule, rule_conf = _apply_rules(r, lex, scans[k])
             if fam is None or fam not in classes:
-                fam = classes[int(np.argmax(p))]
-                score = float(p.max())
+                fam = classes[int(best[k])]
+                score = float(best_p[k])
                 if self.rules:
                     tied, ev_tie = _tie_break(r, fam)
                     if tied != fam and tied in classes:
@@ -601,11 +1185,14 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
                 score = max(float(p[classes.index(fam)]), rule_conf)
             labels.append(fam)
             scores.append(round(min(max(score, 0.0), 1.0), 4))
-            if len(classes) > 2:
-                coef_row = coef[classes.index(fam)]
-            else:  # binary: one row of coefficients, for classes_[1]
-                coef_row = coef[0] if fam == classes[-1] else -coef[0]
-            evidence.append(_evidence(r, fam, ev_rule, X[k], coef_row, contrib_names))
+            rules_ev.append(ev_rule)
+        # coefficients of each row's family (binary: one row, for classes_[1])
+        coef = self.model_.coef_ if len(classes) > 2 else np.vstack([-self.model_.coef_[0], self.model_.coef_[0]])
+        fam_idx = np.array([classes.index(f) for f in labels], dtype=np.intp)
+        need = np.array([ev is None for ev in rules_ev], dtype=bool)
+        tops = _top_contributions(X, dense, coef, fam_idx, need)
+        evidence = [_evidence(r, fam, ev, tops.get(k), names)
+                    for k, (r, fam, ev) in enumerate(zip(rows, labels, rules_ev))]
         return np.array(labels, dtype=object), proba, np.array(scores), evidence
 
     def predict(self, sentences: pd.DataFrame) -> np.ndarray:
@@ -641,9 +1228,9 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
         return float(f1_score(y, self.predict(sentences), labels=list(FAMILIES), average="macro", zero_division=0))
 
 
-def _apply_rules(r: dict, lex: CueLexicon) -> tuple[str | None, str | None, float]:
+def _apply_rules(r: dict, lex: CueLexicon, scan: _Scan | None = None) -> tuple[str | None, str | None, float]:
     """High-precision decisions that override the learned model."""
-    ev = _other_rule(r, lex)
+    ev = _other_rule(r, lex, scan)
     if ev:
         return "other", ev, 1.0 if ev.startswith("boilerplate") else 0.95
     lead = r["_section_leadin"]
@@ -693,11 +1280,50 @@ def _short(text: str, n: int = 70) -> str:
     return text if len(text) <= n else text[:n].rstrip() + "…"
 
 
-def _evidence(r: dict, fam: str, ev_rule: str | None, x_row, coef_row, names) -> str:
-    raw = np.concatenate([
-        np.array([float(r[f]) for f in DENSE_FEATURES]),
-        np.ones(len(names) - len(DENSE_FEATURES)),  # n-grams: x is already 0 when absent
-    ])
+def _dense(rows: list[dict]) -> np.ndarray:
+    """The :data:`DENSE_FEATURES` of feature rows as a float matrix."""
+    dense = np.array([[r[f] for f in DENSE_FEATURES] for r in rows], dtype=float)
+    # column-major, as a DataFrame's values: the scaler's sums then run in the same order, so
+    # the fitted model is bit-for-bit the same
+    return np.asfortranarray(dense.reshape(len(rows), len(DENSE_FEATURES)))
+
+
+def _top_contributions(X, dense: np.ndarray, coef: np.ndarray, fam_idx: np.ndarray,
+                       need: np.ndarray) -> dict[int, list[int]]:
+    """For each row k with ``need[k]``: the features with the largest positive contributions
+    x * coef (coefficients of the row's family ``fam_idx[k]``), largest first, at most six —
+    ``[j for j in np.argsort(-contrib)[:6] if contrib[j] > 0]`` over the full row. Only stored
+    entries can be positive, so only they are sorted, all rows at once; a row with equal values
+    among its first six is sorted in full as above, as only that gives the same order."""
+    n_dense = dense.shape[1]
+    row = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    cols = X.indices
+    contrib = X.data * coef[fam_idx[row], cols]
+    keep = need[row] & (contrib > 0)
+    dense_col = cols < n_dense  # a dense feature counts only when its raw value is nonzero
+    keep[dense_col] &= dense[row[dense_col], cols[dense_col]] != 0
+    row, cols, contrib = row[keep], cols[keep], contrib[keep]
+    order = np.lexsort((-contrib, row))  # by row, then largest first (stable)
+    row, cols, contrib = row[order], cols[order], contrib[order]
+    starts = np.searchsorted(row, row, side="left")
+    rank = np.arange(len(row)) - starts
+    tied = (rank >= 1) & (rank <= 6) & (contrib == np.roll(contrib, 1))
+    tied_rows = set(row[tied].tolist())
+    out: dict[int, list[int]] = {int(k): [] for k in np.flatnonzero(need)}
+    for k, j in zip(row[rank < 6].tolist(), cols[rank < 6].tolist()):
+        out[k].append(j)
+    for k in tied_rows:
+        lo, hi = X.indptr[k], X.indptr[k + 1]
+        x_row = np.zeros(X.shape[1])
+        x_row[X.indices[lo:hi]] = X.data[lo:hi]
+        raw = np.concatenate([dense[k], np.ones(len(x_row) - n_dense)])
+        full = np.where(raw != 0, x_row * coef[fam_idx[k]], 0.0)
+        out[k] = [int(j) for j in np.argsort(-full)[:6] if full[j] > 0]
+    return out
+
+
+def _evidence(r: dict, fam: str, ev_rule: str | None, top: list[int] | None, names) -> str:
+    """The rule, cues, section and (without a rule) the top model features ``top``."""
     parts = []
     if ev_rule:
         parts.append(ev_rule)
@@ -706,9 +1332,6 @@ def _evidence(r: dict, fam: str, ev_rule: str | None, x_row, coef_row, names) ->
     if not ev_rule and r["_section"] in ("limitation", "priority") and r["_section"] == fam:
         parts.append(f'section: after "{_short(r["_section_leadin"])}"')
     if not ev_rule:
-        x = x_row.toarray().ravel() if sparse.issparse(x_row) else np.asarray(x_row).ravel()
-        contrib = np.where(raw != 0, x * coef_row, 0.0)
-        top = [j for j in np.argsort(-contrib)[:6] if contrib[j] > 0]
         feats = []
         for j in top:
             name = names[j]

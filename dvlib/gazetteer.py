@@ -124,6 +124,49 @@ def _tables():
     return dict(index), max(len(k) for k in index), by_key, p2025, names, title_rx
 
 
+@lru_cache(maxsize=1)
+def _prefixes() -> dict[bool, tuple[frozenset, frozenset]]:
+    """First syllables and all syllable prefixes of the names, for a name after a possible
+    type word (True) and for a bare name (False: only names that may stand bare). Most
+    syllables of a text start no name, and a run stops growing as soon as no name continues it.
+    """
+    index = _tables()[0]
+    out = {}
+    for typed in (True, False):
+        prefixes = frozenset(
+            k[:n] for k, entries in index.items()
+            if entries and (typed or _allowed(entries, None, None))
+            for n in range(1, len(k) + 1))
+        out[typed] = (frozenset(k[0] for k in prefixes), prefixes)
+    return out
+
+
+@lru_cache(maxsize=8)
+def _stripped_forms(core: str) -> tuple[str, str]:
+    tones = normalize_tones(core)
+    mf = tones.lower()
+    if len(mf) != len(core):  # the rare case match_form handles character by character
+        mf = match_form(core)
+    return tones, mf
+
+
+def _forms(text: str) -> tuple[str, str, str]:
+    """(NFC, normalize_tones, match_form) of ``text``, normalising once per report.
+
+    Cached on the text without its surrounding white space, which both forms leave as it
+    is: a report's text and its masked text (often the same but for a final newline) are
+    each scanned by several functions in a row.
+    """
+    t = nfc(text)
+    core = t.strip()
+    tones, mf = _stripped_forms(core)
+    if len(core) != len(t):
+        lead = len(t) - len(t.lstrip())
+        before, after = t[:lead], t[lead + len(core):]
+        tones, mf = before + tones + after, before + mf + after
+    return t, tones, mf
+
+
 def canonical_province(name: str) -> str:
     """The gazetteer spelling of a pre-2025 province ("TP.HCM" -> "Hồ Chí Minh"); "" if unknown.
 
@@ -227,29 +270,44 @@ def find_places(text: str) -> list[dict]:
     communes only when typed. A name shared by several provinces is ambiguous unless exactly
     one of them is also named in the text.
     """
+    t, _, mf = _forms(text)
+    return _find_places(t, mf)
+
+
+def _find_places(t: str, mf: str) -> list[dict]:
+    """:func:`find_places` on the NFC text ``t`` and its match form ``mf``."""
     index, maxlen, _, _, names, title_rx = _tables()
-    t = nfc(text)
-    mf = match_form(t)
+    sets = _prefixes()
     toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(mf)]
     out: list[dict] = []
     i, n = 0, len(toks)
-    joins = [bool(_INNER_GAP.fullmatch(mf[toks[k][1]:toks[k + 1][0]])) for k in range(n - 1)]
     while i < n:
-        # The longest run of syllables from i that could be one name.
-        run = 1
-        while run < maxlen and i + run < n and joins[i + run - 1]:
-            run += 1
+        # Without a type word right before, only names that may stand bare can match.
+        firsts, prefixes = sets[i > 0 and toks[i - 1][2] in _TYPE_LAST]
+        if toks[i][2] not in firsts:
+            i += 1
+            continue
+        # The names that start at i: follow syllables joined by an inner gap while some name
+        # still continues them (at most maxlen syllables).
+        key = (toks[i][2],)
+        keys = [key]
+        while (len(key) < maxlen and i + len(key) < n
+               and _INNER_GAP.fullmatch(mf, toks[i + len(key) - 1][1], toks[i + len(key)][0])):
+            key = key + (toks[i + len(key)][2],)
+            if key not in prefixes:
+                break
+            keys.append(key)
         hit = None
         level = words = None
-        for length in range(run, 0, -1):
-            entries = index.get(tuple(tk[2] for tk in toks[i:i + length]))
+        for key in reversed(keys):  # longest first
+            entries = index.get(key)
             if not entries:
                 continue
             if level is None and words is None:
                 level, words = _type_before(mf, toks, i)
             allowed = _allowed(entries, level, words)
             if allowed:
-                hit = (length, allowed)
+                hit = (len(key), allowed)
                 break
         if hit is None:
             i += 1
@@ -303,6 +361,7 @@ def _marks() -> list[dict]:
     rows = _read("outlet_marks.csv")
     for r in rows:
         mark = normalize_tones(r["mark"])
+        r["tones"] = mark  # a plain substring test first: most texts hold no mark at all
         r["rx"] = re.compile(r"(?<!\w)" + re.escape(mark) + r"(?!\w)")
         r["rx_ci"] = re.compile(r"(?<!\w)" + re.escape(match_form(r["mark"])) + r"(?!\w)")
     return rows
@@ -326,7 +385,7 @@ def outlet_marks(text: str, outlet: str = "") -> list[dict]:
     in the ``outlet`` argument). "Báo <province>" ("Báo Bắc Giang") counts as that province's
     party paper in a dateline or source line. Offsets are into the NFC text (-1 for "outlet").
     """
-    t = normalize_tones(text)
+    _, t, _ = _forms(text)
     found: list[dict] = []
     lines, pos = [], 0
     for line in t.split("\n"):
@@ -339,6 +398,8 @@ def outlet_marks(text: str, outlet: str = "") -> list[dict]:
                       "note": r["note"]})
 
     for r in _marks():
+        if r["tones"] not in t:
+            continue
         for m in r["rx"].finditer(t):
             line_start = t.rfind("\n", 0, m.start()) + 1
             line = t[line_start:t.find("\n", m.start()) if "\n" in t[m.start():] else len(t)]
@@ -405,9 +466,8 @@ def infer_province(text: str, outlet: str = "") -> dict:
     say where the report is from and decide between provinces that are both named. No
     evidence, or evidence for two provinces that nothing decides, gives province "".
     """
-    places = find_places(text)
-    t = nfc(text)
-    mf = match_form(t)
+    t, _, mf = _forms(text)
+    places = _find_places(t, mf)
     score: Counter = Counter()
     mentions: dict[str, Counter] = defaultdict(Counter)   # province -> "label" -> count
     districts: dict[str, Counter] = defaultdict(Counter)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import json
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,15 +167,32 @@ def draw_figures(tables: dict[str, pd.DataFrame], out_dir: Path, lang: str = "vi
 
 def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None = None, *,
             n_jobs: int | None = None, progress: bool = True, refit: bool = False,
-            n_boot: int = 1000, lang: str = "vi", figures: bool = True) -> Analysis:
-    """Load, label, extract, cluster and compare a corpus; write everything to ``out_dir``."""
+            n_boot: int = 1000, lang: str = "vi", figures: bool = True,
+            force: bool = False) -> Analysis:
+    """Load, label, extract, cluster and compare a corpus; write everything to ``out_dir``.
+
+    A rerun whose inputs, settings and dvlib code are unchanged reads the saved analysis back
+    instead of redoing it (``force=True`` recomputes anyway; ``refit=True`` always does).
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    paths = list(paths)
+    out = Path(out_dir) if out_dir is not None else None
+    settings = {"n_boot": n_boot, "lang": lang, "figures": figures}
+    fingerprint = corpus_fingerprint(paths, settings) if out is not None else ""
+    if out is not None and not (force or refit):
+        from .store import load_analysis, saved_fingerprint
+        if saved_fingerprint(out) == fingerprint:
+            saved = load_analysis(out)
+            saved.params["reused"] = True
+            return saved
+
     corpus = load_corpus(paths, progress=progress)
     docs = corpus.documents
     if docs.empty:  # nothing readable: leave any earlier outputs as they are
         return Analysis(documents=docs, sentences=corpus.sentences, boilerplate=corpus.boilerplate,
                         problems=list(corpus.problems))
     sentences = label_sentences(corpus.sentences, n_jobs=n_jobs, progress=progress)
-    out = Path(out_dir) if out_dir is not None else None
     model_path = out / "models" / "subthemes.json" if out is not None else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # settings are fixed here, not passed
@@ -193,23 +211,28 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
         if figures:
             result.figures = draw_figures(result.tables, out / "figures", lang=lang)
         from .store import write_analysis
-        result.params["corpus_fingerprint"] = corpus_fingerprint(paths)
+        result.params["corpus_fingerprint"] = fingerprint
         write_analysis(result, out)
     return result
 
 
-def corpus_fingerprint(paths: Iterable[str | Path] | str | Path) -> str:
-    """A hash of the input files' bytes (reports and manifests) and dvlib's version: equal
-    fingerprints mean a saved analysis is still the analysis of these inputs."""
+def corpus_fingerprint(paths: Iterable[str | Path] | str | Path, settings: dict | None = None) -> str:
+    """A hash of everything an analysis depends on: the input files (reports and manifests),
+    the settings, and dvlib itself (its code and data files, e.g. an edited codebook).
+    Equal fingerprints mean a saved analysis is still the analysis of these inputs."""
     from .corpus import discover
+    from .paths import PACKAGE_DIR
     if isinstance(paths, (str, Path)):
         paths = [paths]
     paths = list(paths)
-    h = hashlib.sha256(_tokenize.dvlib_version().encode())
+    h = hashlib.sha256(json.dumps(settings or {}, sort_keys=True).encode())
+    for p in sorted(PACKAGE_DIR.glob("*.py")) + sorted(PACKAGE_DIR.glob("data/*")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
     files, _, _ = discover(paths)
     manifests = sorted({p.parent / "manifest.csv" for p, _ in files} |
                        {Path(p) / "manifest.csv" for p in paths if Path(p).is_dir()})
     for p in sorted(f for f, _ in files) + [m for m in manifests if m.exists()]:
-        h.update(str(p.name).encode())
+        h.update(str(p.resolve()).encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]

@@ -99,12 +99,15 @@ def _char_map() -> dict[int, str | None]:
 
 
 _CHAR_MAP = _char_map()
+# Any character the map changes: most texts hold none, and translate() with a dict is slow.
+_MAPPED = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _CHAR_MAP) + "]")
 
 
 def clean_text(text: str) -> str:
     """NFC, "\\n" line breaks, no BOM/control/invisible characters, plain spaces."""
     text = _LINE_BREAKS.sub("\n", text)
-    text = text.translate(_CHAR_MAP)
+    if _MAPPED.search(text):
+        text = text.translate(_CHAR_MAP)
     # NFC last: removing an invisible character may let a tone mark join its vowel.
     return unicodedata.normalize("NFC", text)
 
@@ -175,9 +178,13 @@ def _utf16_without_bom(data: bytes) -> str:
     return ""
 
 
+# Unicode's control characters (category Cc: U+0000-001F, U+007F-009F) but line breaks and tabs.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _is_binary_text(text: str) -> bool:
     """Decoded text with many control characters is a binary file that happened to decode."""
-    bad = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f\v")
+    bad = len(_CONTROL.findall(text))
     return bad > 3 and bad > 0.02 * len(text)
 
 

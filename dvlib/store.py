@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import atomic
-from .pipeline import Analysis, analyze, corpus_fingerprint
+from .pipeline import Analysis, analyze
 
 _DOC_INTERNAL = ["text", "masked_text", "content", "path_resolved", "title_hint", "date_hint",
                  "url_hint", "outlet_hint"]
@@ -84,6 +84,17 @@ def load_analysis(out_dir: str | Path) -> Analysis:
                     subtheme_mapping=pd.read_csv(mapping) if mapping.exists() else None)
 
 
+def saved_fingerprint(out_dir: str | Path) -> str:
+    """The fingerprint of the analysis saved in ``out_dir`` ("" if none is complete there)."""
+    run = Path(out_dir) / "run.json"
+    if not run.exists():
+        return ""
+    try:
+        return json.loads(run.read_text(encoding="utf-8")).get("corpus_fingerprint", "")
+    except (OSError, ValueError):
+        return ""
+
+
 def get_analysis(corpus: str | Path | None = None, out_dir: str | Path | None = None,
                  refresh: bool = False, progress: bool = True) -> Analysis:
     """The analysis of ``corpus`` saved in ``out_dir``: loaded when current, else recomputed.
@@ -93,12 +104,7 @@ def get_analysis(corpus: str | Path | None = None, out_dir: str | Path | None = 
     from . import paths
     corpus = Path(corpus) if corpus else paths.corpus_dir()
     out = Path(out_dir) if out_dir else paths.build_dir()
-    run = out / "run.json"
-    if not refresh and run.exists():
-        meta = json.loads(run.read_text(encoding="utf-8"))
-        if meta.get("corpus_fingerprint") == corpus_fingerprint([corpus]):
-            return load_analysis(out)
-    return analyze([corpus], out, progress=progress)
+    return analyze([corpus], out, progress=progress, force=refresh)
 
 
 def outputs(out_dir: str | Path | None = None) -> pd.DataFrame:

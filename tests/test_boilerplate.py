@@ -259,3 +259,24 @@ def test_pattern_file_is_written_in_match_form():
     for kind, rules in spec.items():
         for entry in (rules.get("phrases") or []) + (rules.get("counters") or []):
             assert line_key(str(entry)) == str(entry) or not line_key(str(entry)), (kind, entry)
+
+
+def test_mask_blanks_overlapping_and_unordered_spans_once():
+    text = "một hai\nba bốn\nnăm"
+    masked = mask_boilerplate(text, [(9, 14), (-3, 3), (2, 5), (20, 40), (6, 2)])
+    assert masked == "     ai\nb     \nnăm"
+
+
+def test_long_lines_keep_their_letters_but_count_like_keys():
+    # Keys of lines longer than any rule skip match_form; rules only count their words.
+    from dvlib.boilerplate import _line_keys, _lines, load_rules
+
+    long_line = "• Ủy ban MTTQ  tỉnh " + "HOÀ bình " * 40 + "kết thúc."
+    text = f"Chia sẻ\n{long_line}\n1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32"
+    lines = _lines(text)
+    keys = _line_keys(lines, load_rules())
+    full = [line_key(raw) for _, _, raw in lines]
+    assert keys[0] == full[0] and keys[2] == full[2]  # short and number lines: the real key
+    assert keys[1] != full[1] and keys[1].startswith("Ủy ban MTTQ tỉnh HOÀ")
+    assert len(keys[1]) == len(full[1]) and len(keys[1].split()) == len(full[1].split())
+    assert keys[1].endswith("kết thúc.") and full[1].endswith("kết thúc.")

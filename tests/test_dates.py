@@ -155,3 +155,17 @@ def test_file_metadata_date_is_a_fallback():
     got = infer_date(text, date_hint="2023-12-28")
     assert (got["date"], got["precision"]) == ("2023-12-28", "day")
     assert infer_date("Thứ bảy - 13/01/2024\nNội dung", date_hint="2023-12-28")["date"] == "2024-01-13"
+
+
+def test_spaces_and_blank_lines_around_a_text_only_shift_the_offsets():
+    # parse_dates parses the stripped text once for a report and its masked copy.
+    text = seed("002").strip()
+    plain = parse_dates(text)
+    assert plain
+    for pad, tail in (("\n\n", "\n"), ("  \t", " \n \n"), ("", "\n")):
+        padded = parse_dates(pad + text + tail)
+        assert [(r["start"] - len(pad), r["end"] - len(pad)) for r in padded] == \
+            [(r["start"], r["end"]) for r in plain]
+        assert [dict(r, start=0, end=0) for r in padded] == [dict(r, start=0, end=0) for r in plain]
+    plain[0]["kind"] = "changed"  # the records are the caller's own
+    assert parse_dates(text)[0]["kind"] != "changed"

@@ -31,3 +31,17 @@ def test_reports_on_the_same_topic_are_not_duplicates(corpus_dir):
     texts = [(p.stem, p.read_text(encoding="utf-8"), "") for p in sorted(corpus_dir.glob("*.txt"))]
     out = find_duplicates(_docs(texts))
     assert (out["duplicate_of"] == "").all()
+
+
+def test_shingles_are_the_syllables_of_the_match_form(corpus_dir):
+    # _shingle_text takes a shortcut through match_form; it must give the same syllables.
+    import re
+
+    from dvlib.duplicates import _shingle_text
+    from dvlib.normalize import match_form
+
+    text = (corpus_dir / "004_3efc173e9c33baf7.txt").read_text(encoding="utf-8")
+    variants = [text, unicodedata.normalize("NFD", text.replace("Tỉnh ủy", "TỈNH UỶ")),
+                "Hoà Bình – ΟΔΟΣ Σ'Α İstanbul", "ð Ð hoá"]
+    for t in variants:
+        assert _shingle_text(t) == " ".join(re.findall(r"\w+", match_form(t)))

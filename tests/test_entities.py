@@ -188,6 +188,20 @@ def test_references_link_only_within_their_report():
     assert refs.loc["Quy định 124", "linked_to"] == "124-QĐ/TW"
 
 
+def test_a_sentence_repeated_in_two_reports_links_to_each_reports_own_code():
+    # A text is analysed once and its entities reused: the link must still be per report.
+    same = "Thực hiện Chỉ thị số 22 của Tỉnh ủy."
+    frame = pd.DataFrame({
+        "doc_id": ["a", "a", "b", "c"], "sentence_id": ["a-s0", "a-s1", "b-s0", "c-s0"],
+        "start": [0, 40, 0, 0],
+        "text": ["Chỉ thị số 22-CT/TU ra đời.", same, same, same]})
+    frame.loc[3, "text"] = unicodedata.normalize("NFD", same)  # the same text once in NFC
+    refs = _kind(extract_entities(frame), "document_reference")
+    assert list(refs["doc_id"]) == ["a", "b", "c"]
+    assert list(refs["linked_to"]) == ["22-CT/TU", "", ""]
+    assert list(refs["start"]) == [50, 10, 10]
+
+
 # --------------------------------------------------------------------------- named models
 
 def test_seed_named_models(seed_entities, seed_ids):

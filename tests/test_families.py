@@ -297,3 +297,140 @@ def test_lexicon_is_data_and_matches_any_spelling():
     from dvlib.normalize import match_form, nfc
     hits = F._cue_hits(match_form(text), nfc(text), lex, "limitation")
     assert any(h[0] == "CÒN HẠN CHẾ" for h in hits)  # quoted in the report's own spelling
+
+
+# ------------------------------------------------------------------ stored scores
+
+
+def test_stored_scores_match_a_fresh_loro(loro, gold, model):
+    """dvlib/data/family_scores.json (scripts/evaluate_families.py --write) is what LORO gives now."""
+    import json
+
+    from dvlib.paths import data_file
+
+    stored = json.loads(data_file("family_scores.json").read_text(encoding="utf-8"))
+    _, report = loro
+    overall = report[report.scope == "all"].set_index("family")["f1"]
+    assert round(stored["loro_macro_f1"], 3) == round(float(overall["macro"]), 3)
+    assert {f: round(v, 3) for f, v in stored["loro_per_family_f1"].items()} == {
+        f: round(float(overall[f]), 3) for f in FAMILIES}
+    per_report = report[(report.scope != "all") & (report.family == "macro")].set_index("scope")["f1"]
+    assert {k: round(v, 3) for k, v in stored["loro_per_report_macro_f1"].items()} == {
+        k: round(float(v), 3) for k, v in per_report.items()}
+    assert stored["n_gold_sentences"] == len(gold) and stored["n_reports"] == gold.file.nunique()
+    snippets = pd.read_csv(SNIPPETS, keep_default_na=False)
+    rep = F.family_report(snippets.label, model.predict(snippets))
+    assert round(stored["snippets_macro_f1"], 3) == round(float(rep[rep.family == "macro"].f1.iloc[0]), 3)
+    assert "leave-one-report-out" in stored["measured_with"]
+
+
+# ------------------------------------------------------------------ fast paths = plain computation
+
+
+def _match_form_pool(gold) -> list[str]:
+    """Match forms of the gold and snippet sentences, every literal cue inside a sentence, and
+    variants: padded with spaces (its scan is used for the stripped text), cut mid-word."""
+    import yaml
+
+    from dvlib.normalize import match_form
+    from dvlib.paths import data_file
+
+    texts = list(gold.text) + list(pd.read_csv(SNIPPETS, keep_default_na=False).text)
+    raw = yaml.safe_load(data_file(F.CUE_FILE).read_text(encoding="utf-8"))
+
+    def literals(x):
+        if isinstance(x, dict):
+            return [e for v in x.values() for e in literals(v)]
+        if isinstance(x, list):
+            return [e for v in x for e in literals(v)]
+        return [x] if isinstance(x, str) and not x.startswith("re:") else []
+
+    texts += [f"- {e}: 12/3/2024, {e.upper()} “{e}”" for e in literals(raw)]
+    mfs = [match_form(t) for t in texts]
+    return mfs + [f"  {m}\n" for m in mfs[::3]] + [m[len(m) // 2:] for m in mfs[::2]]
+
+
+def test_pattern_index_finds_what_a_plain_search_finds(gold):
+    lex = F.load_cue_lexicon()
+    index = lex.index
+    assert len(index.patterns) > 300
+    checked = found = 0
+    for text in _match_form_pool(gold):
+        scan = index.scan(text)
+        candidates = {pid for pids in scan.lists.values() for pid in pids}
+        for variant in (text, text.strip()):  # the scan of a text also serves its stripped form
+            for pid, pat in enumerate(index.patterns):
+                want = pat.search(variant)
+                got = index.search(pid, variant) if pid in candidates else None
+                assert (want and want.span()) == (got and got.span()), (pat.pattern, variant)
+                checked += 1
+                found += want is not None
+    assert found > 5000 and checked > found * 20  # both outcomes are exercised
+
+
+def test_cue_hits_equal_the_plain_definition(gold):
+    """Masks applied in order, cues strong first, a weak cue inside a counted span skipped."""
+    lex = F.load_cue_lexicon()
+
+    def plain(mf, fam):
+        for pat in lex.masks[fam]:
+            mf = pat.sub(lambda m: " " * len(m.group(0)), mf)
+        hits, covered = [], []
+        for _entry, pat, weight in lex.cues[fam]:
+            m = pat.search(mf)
+            if not m or m.end() == m.start():
+                continue
+            if weight < 2 and any(a <= m.start() and m.end() <= b for a, b in covered):
+                continue
+            covered.append(m.span())
+            hits.append((mf[m.start():m.end()].strip(), weight, m.start()))
+        return hits
+
+    n_hits = 0
+    for mf in _match_form_pool(gold)[::2]:
+        for fam in FAMILIES:
+            expected = plain(mf, fam)
+            assert F._cue_hits(mf, mf, lex, fam) == expected, (fam, mf)
+            n_hits += len(expected)
+    assert n_hits > 1000
+
+
+def test_ngram_block_equals_sklearn(model, gold):
+    docs = [F._ngram_text(m) for m in F.family_features(gold)["_mf"]] + ["", "İ Ab ab"]
+    fast, ref = F._ngram_matrix(model.vectorizer_, docs), model.vectorizer_.transform(docs)
+    assert fast.shape == ref.shape and fast.nnz == ref.nnz > 1000
+    np.testing.assert_array_equal(fast.indptr, ref.indptr)
+    np.testing.assert_array_equal(fast.indices, ref.indices)
+    np.testing.assert_array_equal(fast.data, ref.data)
+
+
+def test_top_contributions_equal_a_full_sort_per_row(model, gold):
+    lex = F.load_cue_lexicon()
+    rows, scans = F._feature_rows(gold, lex)
+    dense = F._dense(rows)
+    X = model._matrix(dense, [s.words for s in scans], fit=False)
+    fam_idx = model.model_.predict_proba(X).argmax(axis=1)
+    tops = F._top_contributions(X, dense, model.model_.coef_, fam_idx, np.ones(len(rows), dtype=bool))
+    ties = 0
+    for k in range(len(rows)):
+        raw = np.concatenate([dense[k], np.ones(X.shape[1] - dense.shape[1])])
+        contrib = np.where(raw != 0, X[k].toarray().ravel() * model.model_.coef_[fam_idx[k]], 0.0)
+        assert tops[k] == [j for j in np.argsort(-contrib)[:6] if contrib[j] > 0]
+        head = np.sort(contrib[contrib > 0])[::-1][:7]
+        ties += bool(np.any(head[1:] == head[:-1]))
+    assert ties > 0  # equal contributions (collinear n-grams) occur and take the full sort
+
+
+def test_batches_and_garbage_collector_leave_results_unchanged(model, gold, monkeypatch):
+    import gc
+
+    whole = model.transform(gold)
+    monkeypatch.setattr(F, "_BATCH", 7)  # documents are split into many batches
+    pd.testing.assert_frame_equal(model.transform(gold), whole)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        model.transform(gold.head(20))
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()

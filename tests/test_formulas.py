@@ -145,3 +145,112 @@ def test_kwic_on_the_seeds(content):
         assert text[row.start:row.end] == row.keyword
         assert row.left in text[:row.start] and row.right in text[row.end:]
         assert len(re.findall(r"\w+", row.left)) <= 8 and len(re.findall(r"\w+", row.right)) <= 8
+
+
+def _naive_phrases(rows, n, min_provinces):
+    """The definition, checked by brute force: every token run of >= n syllables found in
+    >= min_provinces provinces that no one-token extension covers in all its occurrences."""
+    toks = [re.findall(r"\w+", match_form(t)) for _, t in rows]
+    occ = {}
+    for k, ts in enumerate(toks):
+        for i in range(len(ts)):
+            for j in range(i + n, len(ts) + 1):
+                occ.setdefault(tuple(ts[i:j]), []).append((k, i))
+    shared = {g: o for g, o in occ.items() if len({rows[k][0] for k, _ in o}) >= min_provinces}
+
+    def extended(g, o):
+        after = {toks[k][i + len(g)] if i + len(g) < len(toks[k]) else None for k, i in o}
+        before = {toks[k][i - 1] if i > 0 else None for k, i in o}
+        return (len(after) == 1 and None not in after) or (len(before) == 1 and None not in before)
+
+    return {" ".join(g): len(o) for g, o in shared.items() if not extended(g, o)}
+
+
+def test_phrases_match_the_brute_force_definition():
+    # Overlapping repeats, a sentence copied verbatim, a phrase twice in one sentence.
+    rows = [("A", "tăng cường công tác dân vận của chính quyền, công tác dân vận của chính quyền"),
+            ("B", "Tăng cường công tác dân vận của chính quyền các cấp."),
+            ("C", "vận của chính quyền các cấp còn hạn chế"),
+            ("C", "dân dân dân dân dân dân"),
+            ("D", "dân dân dân dân dân dân dân"),
+            ("D", "Tuy nhiên có lúc, có việc chưa kịp thời."),
+            ("A", "Tuy nhiên có lúc, có việc chưa kịp thời.")]
+    for n, min_provinces in ((3, 2), (2, 3), (4, 1)):
+        out = formulas.shared_formulas(_snippets(rows), n=n, min_provinces=min_provinces,
+                                       max_formulas=None, max_quotes=None)
+        phrases = out[out["kind"] == "phrase"].drop_duplicates("formula_id")
+        assert dict(zip(phrases["phrase"], phrases["n_occurrences"])) == \
+            _naive_phrases(rows, n, min_provinces)
+    out = formulas.shared_formulas(_snippets(rows), n=3)
+    whole = out[out["phrase"] == "tuy nhiên có lúc có việc chưa kịp thời"]
+    assert set(whole["province"]) == {"A", "D"}
+
+
+def test_occurrences_in_one_sentence_come_left_to_right():
+    rows = [("A", "Trên địa bàn tỉnh giai đoạn 2023-2030 và trên địa bàn tỉnh, giai đoạn 2023- 2030."),
+            ("B", "Kế hoạch thực hiện trên địa bàn tỉnh giai đoạn 2023-2030.")]
+    out = formulas.shared_formulas(_snippets(rows))
+    hit = out[(out["phrase"] == "trên địa bàn tỉnh giai đoạn 2023 2030") & (out["province"] == "A")]
+    assert list(hit["quote"]) == ["Trên địa bàn tỉnh giai đoạn 2023-2030",
+                                  "trên địa bàn tỉnh, giai đoạn 2023- 2030"]
+
+
+def _jaccard_groups(texts, threshold):
+    """Connected groups of texts whose character 5-gram sets have Jaccard >= threshold."""
+    grams = [{f[i:i + 5] for i in range(len(f) - 4)}
+             for f in (" ".join(re.findall(r"\w+", match_form(t))) for t in texts)]
+    parent = list(range(len(texts)))
+
+    def find(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            if len(grams[i] & grams[j]) / len(grams[i] | grams[j]) >= threshold:
+                parent[find(i)] = find(j)
+    groups = {}
+    for i in range(len(texts)):
+        groups.setdefault(find(i), set()).add(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def test_near_identical_sentences_match_all_pairs_jaccard(content):
+    # Seed sentences reworded more or less: the prefix filter must not miss any pair.
+    base = [t for t in content["text"] if 80 < len(t) < 200][:12]
+    edits = [("công tác", "việc"), (",", ""), ("tỉnh", "huyện"), ("các", "những"), ("năm", "")]
+    texts = []
+    for i, t in enumerate(base):
+        texts.append(t)
+        for a, b in edits[:1 + i % len(edits)]:
+            t = t.replace(a, b, 1)
+            texts.append(t)
+    rows = [(f"P{i % 7}", t) for i, t in enumerate(texts)]
+    for threshold in (0.6, 0.8, 0.95):
+        out = formulas.shared_formulas(_snippets(rows), n=500, min_provinces=1, jaccard=threshold,
+                                       max_quotes=None)
+        found = [set(int(s[1:].split("-")[0]) for s in grp["sentence_id"])
+                 for _, grp in out.groupby("formula_id")]
+        expected = _jaccard_groups(texts, threshold)
+        linked = [sorted(g) for g in found if len(g) > 1]
+        assert sorted(linked) == sorted(map(sorted, expected))
+        assert expected  # the case is not vacuous
+
+
+def test_caps_keep_the_top_formulas_and_a_quote_per_province(content):
+    full = formulas.shared_formulas(content, n=3, max_formulas=None, max_quotes=None)
+    capped = formulas.shared_formulas(content, n=3, max_formulas=10, max_quotes=3)
+    assert sorted(capped["formula_id"].unique()) == list(range(1, 11))
+    top = full[full["formula_id"] <= 10]
+    for fid, grp in capped.groupby("formula_id"):
+        every = top[top["formula_id"] == fid]
+        # Counts describe every occurrence; each province keeps its evidence.
+        assert (grp["n_occurrences"] == len(every)).all()
+        assert set(grp["province"]) == set(every["province"])
+        assert len(grp) <= max(3, every["province"].nunique())
+        quotes = set(zip(every["sentence_id"], every["quote"]))
+        assert set(zip(grp["sentence_id"], grp["quote"])) <= quotes
+    assert len(capped) < len(top)
+    # The default caps leave the seed tables whole.
+    assert formulas.shared_formulas(content, n=3).equals(full)

@@ -311,3 +311,17 @@ def test_match_form_length_assumption_holds_for_seeds():
     for p in CORPUS.glob("*.txt"):
         t = p.read_text(encoding="utf-8")
         assert len(match_form(t)) == len(nfc(t))
+
+
+def test_forms_of_a_padded_text_are_its_own():
+    text = seed("001")
+    for t in (text, "\n  " + text.strip() + " \n\n", unicodedata.normalize("NFD", text) + "\n"):
+        n, tones, mf = gazetteer._forms(t)
+        assert (n, mf) == (nfc(t), match_form(t))
+        assert tones.lower() == mf and len(tones) == len(n)
+
+
+def test_lower_case_names_count_only_after_a_type_word():
+    places = find_places("về xã tân an và tân an, huyện chiêm hóa; Chiêm Hóa")
+    assert [(p["name"], p["typed"]) for p in places] == [
+        ("tân an", True), ("chiêm hóa", True), ("Chiêm Hóa", False)]

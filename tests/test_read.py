@@ -364,3 +364,12 @@ def test_read_result_is_a_small_frozen_record():
     assert result.title_hint == result.date_hint == result.url_hint == result.outlet_hint == ""
     with pytest.raises(AttributeError):
         result.text = "b"
+
+
+def test_control_characters_make_a_binary_text_but_line_breaks_do_not():
+    from dvlib.read import _is_binary_text
+
+    assert _is_binary_text("Dòng\x00\x01\x02\x03\x7f\x85 một")
+    assert not _is_binary_text("Dòng\n\r\t\f\v một\n\n\n\n")
+    assert not _is_binary_text(VI + "\x07\x08\x1b\x1f")  # a few stray ones in a long text
+    assert clean_text(VI) == unicodedata.normalize("NFC", VI)  # nothing to map: as it was

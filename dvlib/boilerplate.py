@@ -10,7 +10,13 @@ them, such as province inference (places in a trailer are no evidence).
 The vocabulary lives in ``dvlib/data/boilerplate_patterns.yaml``; this module holds the logic.
 Every rule matches a whole line, so a content sentence that mentions "truy cập" or "tin khác"
 in passing is never marked. Datelines ("Cập nhật: ...", "Thứ bảy - 13/01/2024 08:00 62 0")
-are left alone: they are metadata evidence for the date.
+are left alone: they are metadata evidence for the date. Two exceptions to whole lines: a
+photo credit closing a caption line ("Quang cảnh hội nghị. Ảnh: H.L") is marked alone.
+
+A formal document (a "BÁO CÁO" of a Party committee) carries furniture of its own: the
+letterhead above its heading and the "Nơi nhận:" list and signature block at its end
+(kind ``document_furniture``); :func:`document_head` reads its head (letterhead, number,
+place-and-date line, heading and subject) for dvlib.metadata.
 """
 from __future__ import annotations
 
@@ -54,6 +60,11 @@ class _KindRules:
     line: re.Pattern | None = None     # whole-line rule on the key, or None
     max_words: int = 1_000
     extra: dict = field(default_factory=dict)
+    regex: dict = field(default_factory=dict)  # the extra entries that are patterns, compiled
+
+
+# Entries of a kind's spec that are regular expressions on a key (one, or a list of them).
+_REGEX_ENTRIES = ("number", "formal", "place_date", "receivers", "closing")
 
 
 def _phrase_alternation(phrases: Iterable[str]) -> str:
@@ -89,9 +100,14 @@ def load_rules(path: str | None = None) -> dict[str, _KindRules]:
     rules = {}
     for kind, kind_spec in spec.items():
         kind_spec = kind_spec or {}
+        regex = {}
+        for name in _REGEX_ENTRIES:
+            if kind_spec.get(name):
+                items = kind_spec[name] if isinstance(kind_spec[name], list) else [kind_spec[name]]
+                regex[name] = re.compile("|".join(f"(?:{p})" for p in items))
         rules[kind] = _KindRules(
             line=_compile_kind(kind_spec), max_words=int(kind_spec.get("max_words", 1_000)),
-            extra=dict(kind_spec),
+            extra=dict(kind_spec), regex=regex,
         )
     return rules
 
@@ -211,6 +227,247 @@ def _duplicate_marks(lines, keys, taken: dict[int, str], rules: _KindRules) -> d
     return marks
 
 
+def _is_caps(raw: str) -> bool:
+    """A line with letters and no lower-case letter ("BAN DÂN VẬN", "ĐẢNG BỘ TỈNH ...")."""
+    return any(c.isalpha() for c in raw) and not any(c.islower() for c in raw)
+
+
+_NUMBERED = re.compile(r"(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s")
+_SUBJECT_MAX_WORDS = 40
+
+
+def _is_heading(key: str, raw: str, headings: frozenset) -> str:
+    """ "exact" for a line holding only a document kind ("BÁO CÁO"), "inline" for an all-caps
+    line opening with one ("BÁO CÁO KẾT QUẢ ..."), else ""."""
+    if key in headings:
+        return "exact"
+    if _is_caps(raw) and any(key.startswith(h + " ") for h in headings):
+        return "inline"
+    return ""
+
+
+@lru_cache(maxsize=4)
+def _headings(words: tuple) -> frozenset:
+    return frozenset(match_form(str(h)) for h in words)
+
+
+def _head(lines, keys, rules: _KindRules) -> dict:
+    """Line indices of a formal document's head: letterhead, number, place_date, heading
+    (and whether it is "exact" or "inline") and subject. Letterhead is [] unless it holds a
+    document number or a heading follows it."""
+    rx = rules.regex
+    headings = _headings(tuple(rules.extra.get("headings") or ()))
+    max_words = int(rules.extra.get("letterhead_max_words", 14))
+    head_lines = int(rules.extra.get("head_lines", 12))
+    out = {"letterhead": [], "number": None, "place_date": None, "heading": None,
+           "heading_form": "", "subject": []}
+    letter: list[int] = []
+    seen = 0
+    for i in range(len(lines)):
+        key, raw = keys[i], lines[i][2]
+        if not key:
+            continue
+        seen += 1
+        if seen > head_lines:
+            break
+        form = _is_heading(key, raw, headings)
+        if form:
+            out["heading"], out["heading_form"] = i, form
+            break
+        if "number" in rx and out["number"] is None and rx["number"].fullmatch(key):
+            out["number"] = i
+        elif ("formal" in rx and rx["formal"].fullmatch(key)) or \
+                (rules.line is not None and rules.line.fullmatch(key)):
+            pass
+        elif "place_date" in rx and out["place_date"] is None and rx["place_date"].fullmatch(key):
+            out["place_date"] = i
+            continue  # the place-and-date line dates the document: not furniture
+        elif not (_is_caps(raw) and len(key.split()) <= max_words):
+            break
+        letter.append(i)
+    if letter and (out["number"] is not None or out["heading"] is not None):
+        out["letterhead"] = letter
+    if out["heading_form"] == "exact":
+        # the subject: the lines right under the heading, up to the first body line
+        for j in range(out["heading"] + 1, len(lines)):
+            key = keys[j]
+            if not key:
+                continue
+            if (len(out["subject"]) >= 3 or len(key.split()) > _SUBJECT_MAX_WORDS
+                    or (rules.line is not None and rules.line.fullmatch(key))
+                    or _NUMBERED.match(key) or key.startswith("kính gửi")
+                    or re.search(r"[.;:]$", key) and not key.endswith("...")
+                    or re.search(r"[.!?] [^\W\d_]", key)):
+                break
+            out["subject"].append(j)
+    return out
+
+
+class _LazyKeys:
+    """The keys of ``lines``, each computed when first read: the head of a news article is
+    left after its first line, so the lines under it need no key."""
+
+    def __init__(self, lines, rules):
+        self.lines, self.rules, self.cache = lines, rules, {}
+
+    def __len__(self):
+        return len(self.lines)
+
+    def __getitem__(self, i):
+        if i not in self.cache:
+            self.cache[i] = _line_keys([self.lines[i]], self.rules)[0]
+        return self.cache[i]
+
+
+def _head_lines(text: str, non_empty: int) -> list[tuple[int, int, str]]:
+    """:func:`_lines` of the text up to its ``non_empty``-th non-empty line."""
+    out, pos = [], 0
+    for raw in text.split("\n", 4 * non_empty)[:4 * non_empty]:
+        out.append((pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+        non_empty -= bool(raw.strip())
+        if non_empty <= 0:
+            break
+    return out
+
+
+def document_head(text: str, rules: dict[str, _KindRules] | None = None) -> dict:
+    """The head of a formal document, as written in ``text`` (in NFC).
+
+    dict(letterhead: list of lines, number: "Số 186-BC/BDVTU" or "", place_date: the
+    "Thái Nguyên, ngày 16 tháng 12 năm 2024" line or "", heading: "BÁO CÁO" or "" (or an
+    all-caps line opening with a document kind), subject: the lines under a bare heading).
+    Empty values for a text that does not open like a formal document.
+    """
+    text = nfc(text)
+    if rules is None:
+        # metadata asks for the title and the outlet of the same text: read its head once
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in _document_head(text).items()}
+    return _read_head(text, rules)
+
+
+@lru_cache(maxsize=8)
+def _document_head(text: str) -> dict:
+    return {k: tuple(v) if isinstance(v, list) else v
+            for k, v in _read_head(text, load_rules()).items()}
+
+
+def _read_head(text: str, rules: dict[str, _KindRules]) -> dict:
+    empty = {"letterhead": [], "number": "", "place_date": "", "heading": "", "subject": []}
+    if "document_furniture" not in rules:
+        return empty
+    spec = rules["document_furniture"]
+    # Only the head is read: the lines the letterhead, heading and subject may take.
+    lines = _head_lines(text, int(spec.extra.get("head_lines", 12)) + 4)
+    head = _head(lines, _LazyKeys(lines, rules), spec)
+
+    def raw(i):
+        return " ".join(lines[i][2].split()) if i is not None else ""
+
+    return {"letterhead": [raw(i) for i in head["letterhead"]],
+            "number": raw(head["number"]) if head["letterhead"] else "",
+            "place_date": raw(head["place_date"]),
+            "heading": raw(head["heading"]), "subject": [raw(i) for i in head["subject"]]}
+
+
+def _closing_marks(lines, keys, taken: dict[int, str], text_len: int, rules: _KindRules,
+                   letterhead: bool) -> dict[int, str]:
+    """Line index -> "document_furniture" for the "Nơi nhận:" list and the signature block:
+    from the first closing line of the short lines that end the text, to the end."""
+    rx = rules.regex
+    max_words = int(rules.extra.get("closing_max_words", 20))
+    min_position = float(rules.extra.get("min_position", 0.5)) * text_len
+    starts = []
+    for i in range(len(lines) - 1, -1, -1):
+        key = keys[i]
+        if not key or i in taken:
+            continue  # other furniture after the signature (a share widget) is no content
+        if len(key.split()) > max_words or lines[i][0] < min_position:
+            break
+        if ("receivers" in rx and rx["receivers"].fullmatch(key)) or \
+                (letterhead and "closing" in rx and rx["closing"].fullmatch(key)):
+            starts.append(i)
+    if not starts:
+        return {}
+    return {i: "document_furniture" for i in range(min(starts), len(lines))
+            if keys[i] and i not in taken}
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset:
+    """Surnames of person_name_parts.csv, in match form ("hoàng", "nguyễn")."""
+    parts = pd.read_csv(data_file("person_name_parts.csv"), dtype=str, keep_default_na=False)
+    return frozenset(match_form(f) for f in parts.loc[parts["kind"] == "surname", "form"])
+
+
+_BYLINE = re.compile(r"(?P<name>[^\W\d_]+(?: [^\W\d_]+)*)"
+                     r"(?: ?[-–—] ?(?P<unit>[^\W\d_][^\d.!?;:()]*)| ?\((?P<punit>[^\W\d_][^\d.!?;:()]*)\))?")
+
+
+def _name_syllables(name: str, lo: int, hi: int) -> bool:
+    """2-4 syllables, each capitalised ("Thanh Hà") or all of them in capitals ("HOÀNG LIÊN")."""
+    parts = name.split()
+    return lo <= len(parts) <= hi and (all(p[0].isupper() and p[1:].islower() for p in parts)
+                                       or all(p.isupper() for p in parts))
+
+
+def _byline_marks(lines, keys, taken: dict[int, str], rules: _KindRules) -> dict[int, str]:
+    """A bare-name byline as the article's last line, or an all-caps name under the headline."""
+    lo, hi = (int(n) for n in rules.extra.get("byline_syllables") or (2, 4))
+    unit_words = int(rules.extra.get("byline_unit_max_words", 8))
+    content = [i for i, k in enumerate(keys) if k and i not in taken]
+    marks: dict[int, str] = {}
+    if len(content) >= 4:
+        last = content[-1]
+        m = _BYLINE.fullmatch(" ".join(nfc(lines[last][2]).split()))
+        unit = m and (m["unit"] or m["punit"] or "")
+        if m and _name_syllables(m["name"], lo, hi) and len(unit.split()) <= unit_words \
+                and (not unit or unit[0].isupper()):
+            marks[last] = "source_line"
+    head = content[1:int(rules.extra.get("byline_head_lines", 4))]
+    for i in head:
+        raw = " ".join(nfc(lines[i][2]).split())
+        if _is_caps(raw) and _BYLINE.fullmatch(raw) and _name_syllables(raw, lo, hi) \
+                and " " in raw and match_form(raw.split()[0]) in _surnames() \
+                and not any(c in raw for c in "-–—("):
+            marks[i] = "source_line"
+    return marks
+
+
+def _credit_spans(lines, taken: dict[int, str], text: str, rules: _KindRules) -> list[Span]:
+    """A photo credit closing a caption line: "Quang cảnh hội nghị. Ảnh: H.L" -> "Ảnh: H.L"."""
+    labels = _phrase_alternation(rules.extra.get("credit_labels") or [])
+    if not labels:
+        return []
+    most = int(rules.extra.get("credit_max_words", 4))
+    rx = _credit_rx(labels, most)
+    spans = []
+    for idx, (start, end, raw) in enumerate(lines):
+        # The credit ends the line: only its tail is read (match_form of a whole paragraph
+        # is the slow part); a syllable cut at the tail's start cannot be part of a credit.
+        tail = raw[-_CREDIT_TAIL:]
+        if idx in taken or "ảnh" not in tail.lower():
+            continue
+        m = rx.search(match_form(tail))
+        if m:
+            shift = start + len(raw) - len(tail)
+            s, e = shift + m.start("credit"), shift + m.end("credit")
+            spans.append(Span(s, e, "source_line", text[s:e]))
+    return spans
+
+
+_CREDIT_TAIL = 120
+
+
+@lru_cache(maxsize=4)
+def _credit_rx(labels: str, most: int) -> re.Pattern:
+    # after a sentence end, a dash or before a bracket: "... hội nghị. Ảnh: H.L",
+    # "... hội nghị - Ảnh: H.L", "... hội nghị (Ảnh: H.L)"
+    return re.compile(rf"(?:[.!?…][\"'”’)]*\s+|\s+[-–—]\s+|\s*(?=\())"
+                      rf"(?P<credit>\(?(?:{labels}) ?: ?[^\W\d_][^\s!?:;()]*"
+                      rf"(?: [^\s!?:;()]+){{0,{most - 1}}}\)?)\s*$")
+
+
 def find_boilerplate(text: str, rules: dict[str, _KindRules] | None = None) -> list[Span]:
     """Whole-line spans of site furniture in ``text`` (NFC, as read by ``read_report``).
 
@@ -229,11 +486,24 @@ def find_boilerplate(text: str, rules: dict[str, _KindRules] | None = None) -> l
             if kind in rules and _matches(rules[kind], key):
                 marks[idx] = kind
                 break
+    letterhead = False
+    if "document_furniture" in rules:
+        head = _head(lines, keys, rules["document_furniture"])
+        letterhead = bool(head["letterhead"])
+        for idx in head["letterhead"]:
+            marks.setdefault(idx, "document_furniture")
+        marks.update(_closing_marks(lines, keys, marks, len(text), rules["document_furniture"],
+                                    letterhead))
+    credits: list[Span] = []
+    if "source_line" in rules:
+        marks.update(_byline_marks(lines, keys, marks, rules["source_line"]))
+        credits = _credit_spans(lines, marks, text, rules["source_line"])
     if "pagination" in rules:
         marks.update(_pagination_marks(keys, marks, rules["pagination"]))
     if "duplicate_caption" in rules:
         marks.update(_duplicate_marks(lines, keys, marks, rules["duplicate_caption"]))
-    return _merge(lines, keys, marks, text)
+    spans = _merge(lines, keys, marks, text)
+    return sorted(spans + credits, key=lambda sp: sp.start) if credits else spans
 
 
 def _merge(lines, keys, marks: dict[int, str], text: str) -> list[Span]:

@@ -2,14 +2,15 @@
 
 :func:`parse_dates` finds every date with its *kind*: the page's publication line
 ("• Cập nhật: Thứ năm, 28/12/2023 | 2:54:07 PM"), a weekday dateline ("Thứ bảy - 13/01/2024
-08:00"), a scraper's marker ("date 2022-07"), the event reported ("Chiều 27/12", "Chiều nay
+08:00"), a formal document's place-and-date line ("Thái Nguyên, ngày 16 tháng 12 năm 2024"),
+a scraper's marker ("date 2022-07"), the event reported ("Chiều 27/12", "Chiều nay
 (29/12)", "Sáng ngày 12/01/2024"), a cited document ("Kế hoạch số 151-KH/BDVTU ngày
 21/12/2023"), history ("15/10/1930") and plain dates ("ngày 27 tháng 12 năm 2023",
 "27-12-2023", "2023-12-27"). Impossible dates (31/02/2024) are skipped.
 
-:func:`infer_date` picks the report's date: publication lines first, then the event of the
-lead paragraph with the year from context; cited documents and history never count.
-Offsets are into the NFC text. The cue words are data (``date_cues.yaml``).
+:func:`infer_date` picks the report's date: a formal document's own date, publication lines,
+then the event of the lead paragraph with the year from context; cited documents and history
+never count. Offsets are into the NFC text. The cue words are data (``date_cues.yaml``).
 """
 from __future__ import annotations
 
@@ -59,7 +60,9 @@ _MARKER = re.compile(r"^[ \t>]*date\s+(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?![\d-])
 _PARTIAL = re.compile(r"(?<![\d/.,-])(\d{1,2})/(\d{1,2})(?![\d/])")
 _RANGE_AFTER = re.compile(r"\s*[-–—]\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}")
 _RANGE_BEFORE = re.compile(r"\d{4}\s*[-–—]\s*$")
-_YEAR_NAMED = re.compile(r"(?<!\w)năm\s+(\d{4})(?!\d)(?!\s*[-–—]\s*\d{4})")
+# "năm 2023" (not "năm 2020 - 2025"), and a quarter of a year: "quý III/2024", "quý I-2025".
+_YEAR_NAMED = re.compile(r"(?<!\w)(?:năm\s+|quý\s+(?:[ivx]{1,3}|[1-4])\s*[/-]\s*)(\d{4})(?!\d)"
+                         r"(?!\s*[-–—]\s*\d{4})")
 
 
 _LEADING_LOOKBEHIND = re.compile(r"\(\?<!(?:\[[^\]]*\]|\\w)\)")
@@ -102,6 +105,24 @@ def _line_before(t: str, start: int, width: int = 80) -> str:
     return t[max(line_start, start - width):start]
 
 
+# A place-and-date line of a formal document: capitalised place words and a comma before the
+# date ("Thái Nguyên, ngày 16 tháng 12 năm 2024", "TP. Hồ Chí Minh, 05/3/2024"), nothing after.
+_PLACE_BEFORE = re.compile(r"[ \t]*(?:[^\W\d_][\w.]*[ \t]+){0,5}?[^\W\d_][\w.]*[ \t]*,[ \t]*"
+                           r"(?:ngày\s+)?", re.I)
+_LINE_END = re.compile(r"[ \t.]*(?:\n|$)")
+_MAX_PLACE_CHARS = 60
+
+
+def _is_place_date(t: str, start: int, end: int) -> bool:
+    line_start = t.rfind("\n", 0, start) + 1
+    if start - line_start > _MAX_PLACE_CHARS:
+        return False
+    before = t[line_start:start]
+    place = before[:before.rfind(",")]
+    return bool(_PLACE_BEFORE.fullmatch(before)) and _LINE_END.match(t, end) is not None and \
+        all(w[0].isupper() for w in place.split())
+
+
 _TIME_OF_CLOCK = re.compile(r"[\s|,\-–]*(?:(?:lúc\s*)?\d{1,2}[:h]\d{2}(?::\d{2})?\s*(?:am|pm|sa|ch)?)?"
                             r"[\s|,\-–\d]*$", re.I)
 
@@ -119,6 +140,8 @@ def _classify(t: str, mf: str, start: int, end: int, year: int | None) -> tuple[
     m = cues["time"].search(before_mf)
     if m:
         return ("today" if m.group(1) == "nay" else "event"), start - len(before_mf) + m.start()
+    if _is_place_date(t, start, end):
+        return "issued", t.rfind("\n", 0, start) + 1
     if _DOC_CODE.search(before) or cues["document"].search(before_mf):
         return "document", start
     if year is not None and year < cues["min_year"]:
@@ -151,9 +174,10 @@ def parse_dates(text: str, context_year: int | None = None) -> list[dict]:
     """Every date in ``text``: dicts start, end, date (ISO), precision, kind, text.
 
     Also year, month, day (ints or None) and year_given. kind is one of updated, dateline,
-    marker, today, event, document, historical, range, date, partial (a day without a year
-    after "ngày"). A day without a year takes ``context_year``; without one its date is ""
-    and its precision "unknown".
+    issued (a formal document's "Thái Nguyên, ngày 16 tháng 12 năm 2024"), marker, today,
+    event, document, historical, range, date, partial (a day without a year after "ngày").
+    A day without a year takes ``context_year``; without one its date is "" and its
+    precision "unknown".
     """
     t = nfc(text)
     core = t.strip(" \t\n")
@@ -241,7 +265,8 @@ def _parse_dates(text: str, context_year: int | None) -> tuple[dict, ...]:
 
 
 def _named_years(text: str) -> tuple[Counter, set]:
-    """Years named as "năm 2023" (not "năm 2020 - 2025"), and those named as planned."""
+    """Years named as "năm 2023" or "quý III/2023" (not "năm 2020 - 2025"), and those named
+    as planned."""
     cues = _cues()
     mf = _forms(text)[2]
     years: Counter = Counter()
@@ -296,7 +321,9 @@ def year_from_context(text: str, month: int | None = None, dates: list[dict] | N
     return year, why
 
 
-_PUBLICATION = ("updated", "dateline", "marker")
+# A formal document's own place-and-date line comes first: a page that republishes a report
+# dates the page, the line dates the report.
+_PUBLICATION = ("issued", "updated", "dateline", "marker")
 
 
 def is_publication_line(text: str) -> bool:
@@ -320,7 +347,8 @@ def infer_date(text: str, context_year: int | None = None, masked_text: str | No
                date_hint: str = "") -> dict:
     """The report's date: dict(date, precision, evidence).
 
-    Order: the page's publication line ("Cập nhật: ..."), a weekday dateline, a "date
+    Order: a formal document's place-and-date line ("Thái Nguyên, ngày 16 tháng 12 năm
+    2024"), the page's publication line ("Cập nhật: ..."), a weekday dateline, a "date
     YYYY-MM" marker, ``date_hint`` (the file's own metadata, ISO), then the event of the lead
     ("Chiều nay (29/12)", "Chiều 27/12") with its year from the text, or ``context_year``.
     ``masked_text`` (boilerplate masked to spaces) is used for the lead and the year context,
@@ -336,7 +364,7 @@ def infer_date(text: str, context_year: int | None = None, masked_text: str | No
         if recs:
             r = recs[0]
             label = {"updated": "publication line", "dateline": "dateline",
-                     "marker": "date marker"}[kind]
+                     "marker": "date marker", "issued": "place and date line"}[kind]
             line = t[t.rfind("\n", 0, r["start"]) + 1:r["end"]].strip(" \t•")
             return {"date": r["date"], "precision": r["precision"],
                     "evidence": f"{label} '{line}'"}

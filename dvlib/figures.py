@@ -125,9 +125,10 @@ def heatmap(crosstab_df: pd.DataFrame, title: str | None = None, lang: str = "vi
                 mpl.ticker.PercentFormatter(1.0, decimals=0))
         ax.set_xlabel(label(by, lang, "axis"))
         ax.set_ylabel(label(unit, lang, "axis"))
-        ax.tick_params(axis="x", labelrotation=30)
-        for tick in ax.get_xticklabels():
-            tick.set_horizontalalignment("right")
+        if data.shape[1] > 6:  # a few columns (e.g. provinces) read better upright
+            ax.tick_params(axis="x", labelrotation=30)
+            for tick in ax.get_xticklabels():
+                tick.set_horizontalalignment("right")
         ax.tick_params(axis="y", labelrotation=0)
         ax.set_title(title if title is not None else label("heatmap", lang, "title"))
         return _finish(fig, path, formats)

@@ -367,6 +367,14 @@ def _marks() -> list[dict]:
     return rows
 
 
+@lru_cache(maxsize=1)
+def _any_mark() -> re.Pattern:
+    """All marks in one alternation: one scan of a text finds which marks it may hold (a
+    substring test per mark costs a scan each, and most texts hold none)."""
+    marks = sorted({r["tones"] for r in _marks()}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(m) for m in marks))
+
+
 _DATELINE_END = re.compile(r"\s*\)?\s*[-–—]")
 _SOURCE_LINE = re.compile(r"^\s*(?:theo|nguồn(?: tin)?\s*:|nguồn\s)", re.I)
 _BAO = re.compile(r"(?<!\w)báo\s+")
@@ -397,8 +405,10 @@ def outlet_marks(text: str, outlet: str = "") -> list[dict]:
                       "where": where, "strength": r["strength"], "start": start, "end": end,
                       "note": r["note"]})
 
+    seen = {m.group(0) for m in _any_mark().finditer(t)}
     for r in _marks():
-        if r["tones"] not in t:
+        # a mark inside a longer one found at the same place is still looked for
+        if not any(r["tones"] in hit for hit in seen):
             continue
         for m in r["rx"].finditer(t):
             line_start = t.rfind("\n", 0, m.start()) + 1

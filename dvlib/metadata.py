@@ -8,13 +8,16 @@ province (the 2025 merger table in the gazetteer).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import PurePath
 
 import pandas as pd
 
 from .dates import infer_date, is_publication_line, parse_dates
-from .gazetteer import canonical_province, infer_province, outlet_marks, province_2025
-from .normalize import nfc
+from .gazetteer import (canonical_province, find_places, infer_province, outlet_marks,
+                        province_2025)
+from .normalize import match_form, nfc
+from .paths import data_file
 
 METADATA_COLUMNS = ["province", "province_source", "province_evidence", "province_2025",
                     "district", "date", "date_precision", "date_source", "date_evidence",
@@ -26,17 +29,50 @@ _MAX_TITLE_CHARS = 250
 _MAX_TITLE_WORDS = 40
 
 
-def infer_title(text: str) -> dict:
+_NUMBER_LABEL = re.compile(r"^số\s*:?\s*", re.I)
+
+
+def _document_title(head: dict) -> dict | None:
+    """A formal document's title: its heading and subject ("BÁO CÁO" + "kết quả công tác dân
+    vận năm 2024 ...") and its number from the letterhead, or None if it has no heading."""
+    heading = head["heading"]
+    if not heading:
+        return None
+    subject = " ".join(head["subject"])
+    if subject and any(c.islower() for c in subject):
+        # "BÁO CÁO" over a subject in ordinary case reads "Báo cáo kết quả ..."
+        heading = heading[:1] + heading[1:].lower()
+    title = " ".join(x for x in (heading, subject) if x)
+    if head["number"]:
+        title += " (" + _NUMBER_LABEL.sub("Số ", head["number"]) + ")"
+    parts = [f"document heading '{head['heading']}'"]
+    if subject:
+        parts.append(f"subject ({len(head['subject'])} line{'s' * (len(head['subject']) > 1)})")
+    if head["number"]:
+        parts.append(f"number '{head['number']}' from the letterhead")
+    return {"title": title, "evidence": " + ".join(parts)}
+
+
+def infer_title(text: str, masked_text: str | None = None) -> dict:
     """The first line if it looks like a headline: dict(title, evidence).
 
-    Strips ">>> " and a leading "date YYYY-MM". Not a headline: a line ending with a period
-    (a sentence), a dateline ("ĐBP - Chiều nay ...", "Thứ bảy - 13/01/2024"), several
-    sentences, or more than 40 words.
+    Site furniture is skipped ("Trang chủ » Tin tức ..." is never a title): the first line of
+    ``masked_text`` (the text with boilerplate masked; computed when not given) is read.
+    A formal document's title is its heading and subject ("BÁO CÁO" + "kết quả công tác dân
+    vận năm 2024 ...") with its number ("Số 186-BC/BDVTU"); its letterhead and place-and-date
+    line are not the title. Strips ">>> " and a leading "date YYYY-MM". Not a headline: a
+    line ending with a period (a sentence), a dateline ("ĐBP - Chiều nay ...", "Thứ bảy -
+    13/01/2024"), several sentences, or more than 40 words.
     """
     t = nfc(text)
-    first = next((line for line in t.split("\n") if line.strip()), "")
+    doc = _document_title(_document_head(t))
+    if doc:
+        return doc
+    masked = nfc(masked_text) if masked_text is not None else _masked(t)
+    first = next((line for line in masked.split("\n") if line.strip()), "")
     if not first:
-        return {"title": "", "evidence": "empty text"}
+        return {"title": "", "evidence": "empty text" if not t.strip() else
+                "the text holds only site furniture"}
     cand = _PREFIX.sub("", first).strip(" \t\u00a0•·*-–")
     if not cand:
         return {"title": "", "evidence": "first line holds only a date marker"}
@@ -62,11 +98,65 @@ def infer_title(text: str) -> dict:
 _SOURCE = re.compile(r"^\s*(?:theo|nguồn(?: tin)?\s*:?)\s+(.{1,80})$", re.I | re.M)
 
 
+def document_issuer(letterhead: list[str]) -> str:
+    """The body that issued a formal document, from its letterhead lines: "ĐẢNG BỘ TỈNH THÁI
+    NGUYÊN" + "BAN DÂN VẬN" -> "Ban Dân vận Tỉnh ủy Thái Nguyên"; "" if it names none.
+
+    The parent ("ĐẢNG BỘ TỈNH", "HUYỆN ỦY" ...) is read with the table in
+    boilerplate_patterns.yaml and the place with the gazetteer; the body's name takes the
+    spelling of organisations.csv when listed there, else it stays as written.
+    """
+    from .boilerplate import load_rules
+
+    spec = load_rules().get("document_furniture")
+    extra = spec.extra if spec else {}
+    parents = {match_form(k): v for k, v in (extra.get("parents") or {}).items()}
+    rx = spec.regex if spec else {}
+    names = [" ".join(line.split()) for line in letterhead]
+    names = [n for n in names if any(c.isalpha() for c in n)
+             and not any(r.fullmatch(match_form(n)) for k, r in rx.items()
+                         if k in ("number", "formal"))]
+    parent, organs = "", []
+    for n in names:
+        mf = match_form(n)
+        prefix = next((k for k in sorted(parents, key=len, reverse=True)
+                       if mf.startswith(k + " ")), None)
+        # the place read in the whole line: "TỈNH" before it tells a province from its city
+        places = [pl for pl in find_places(n) if pl["start"] == len(prefix) + 1] \
+            if prefix and not parent else []
+        if places:
+            parent = f"{parents[prefix]} {places[0]['canonical']}"
+        else:
+            organs.append(_organisation_names().get(mf))
+    if parent and all(organs):
+        return " ".join(organs + [parent])
+    # a body the tables do not spell: its letterhead lines as written
+    return " - ".join(names)
+
+
+@lru_cache(maxsize=1)
+def _organisation_names() -> dict:
+    """Match form -> spelling of the bodies in organisations.csv ("ban dân vận" -> "Ban Dân vận")."""
+    rows = pd.read_csv(data_file("organisations.csv"), dtype=str, keep_default_na=False)
+    return {match_form(a): a for a in rows["alias"] if a}
+
+
+_CODE_DATELINE = re.compile(r"^[ \t]*\(?([A-ZĐ][A-ZĐ0-9.]{1,7})\)?[ \t]*[-–—][ \t]+\S", re.M)
+
+
 def infer_outlet(text: str) -> dict:
-    """The outlet from a source line ("Theo Báo BGĐT") or a dateline ("ĐBP -"):
+    """The outlet from a source line ("Theo Báo BGĐT") or a dateline ("ĐBP -", "(QNO) -"):
     dict(outlet, evidence). Outlets are the marks in ``outlet_marks.csv`` and "Báo <province>".
+    A formal document's outlet is the body in its letterhead ("Ban Dân vận Tỉnh ủy Thái
+    Nguyên (report document)").
     """
     t = nfc(text)
+    head = _document_head(t)
+    if head["letterhead"]:
+        issuer = document_issuer(head["letterhead"])
+        if issuer:
+            shown = " / ".join(head["letterhead"])
+            return {"outlet": f"{issuer} (report document)", "evidence": f"letterhead '{shown}'"}
     marks = [m for m in outlet_marks(t) if m["outlet"] and m["strength"] == "strong"]
     rank = {"source": 0, "dateline": 1, "anywhere": 2}
     marks.sort(key=lambda m: (rank.get(m["where"], 3), m["start"]))
@@ -82,7 +172,32 @@ def infer_outlet(text: str) -> dict:
     src = list(_SOURCE.finditer(t))
     if src:
         return {"outlet": "", "evidence": f"source line '{src[-1].group(0).strip()}' names no known outlet"}
+    # "(BKT) - Từ những việc làm ...": an outlet's dateline, but not one outlet_marks.csv knows
+    code = _CODE_DATELINE.search(t[:_lead_end(t)])
+    if code:
+        return {"outlet": "", "evidence": f"dateline '{code.group(0)[:-1].strip()}' names an "
+                                          "outlet not in outlet_marks.csv"}
     return {"outlet": "", "evidence": "no outlet named"}
+
+
+def _lead_end(t: str, lines: int = 5) -> int:
+    """The end of the first ``lines`` non-empty lines (where a dateline may stand)."""
+    pos, seen = 0, 0
+    for line in t.split("\n", 4 * lines):
+        pos += len(line) + 1
+        seen += bool(line.strip())
+        if seen >= lines:
+            break
+    return min(pos, len(t))
+
+
+def _document_head(text: str) -> dict:
+    """dvlib.boilerplate.document_head, or an empty head when that module is unavailable."""
+    try:
+        from .boilerplate import document_head
+    except ImportError:
+        return {"letterhead": [], "number": "", "place_date": "", "heading": "", "subject": []}
+    return document_head(text)
 
 
 def _masked(text: str) -> str:
@@ -111,7 +226,7 @@ def infer_metadata(text: str, masked_text: str | None = None, hints: dict | None
     prov = infer_province(masked, outlet=outlets)
     date = infer_date(text, context_year=hints.get("context_year"), masked_text=masked,
                       date_hint=hints.get("date", "") or "")
-    title = infer_title(text)
+    title = infer_title(text, masked)
     if not title["title"] and hints.get("title"):
         title = {"title": hints["title"], "evidence": f"file metadata ({title['evidence']})"}
     if not outlet["outlet"] and hints.get("outlet"):

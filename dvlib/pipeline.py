@@ -27,6 +27,7 @@ from . import keyness as _keyness
 from . import subthemes as _subthemes
 from . import tokenize as _tokenize
 from .corpus import load_corpus
+from .parallel import map_documents
 
 FAMILIES = ("limitation", "priority", "model", "achievement", "other")
 THEME_FAMILIES = ("limitation", "priority", "model")
@@ -83,7 +84,10 @@ def label_sentences(sentences: pd.DataFrame, n_jobs: int | None = None,
     out["terms"] = [
         _tokenize.content_terms(toks, [text[a:b] for a, b in spans])
         for toks, spans, text in zip(out["tokens"], out["token_spans"], out["text"])]
-    return _families.label_families(out)
+    # Spans served the person-name filter; a list of tuples per sentence is heavy to keep.
+    out = out.drop(columns=["token_spans"])
+    _families.default_classifier()  # fitted once here, inherited by the forked workers
+    return map_documents(_families.label_families, out, n_jobs=n_jobs)
 
 
 def assign_subthemes(sentences: pd.DataFrame, documents: pd.DataFrame,
@@ -136,8 +140,35 @@ def compare_tables(sentences: pd.DataFrame, documents: pd.DataFrame, coded: pd.D
     return t
 
 
-def draw_figures(tables: dict[str, pd.DataFrame], out_dir: Path, lang: str = "vi"
-                 ) -> dict[str, Path]:
+def readable_columns(matrix: pd.DataFrame, topics: pd.DataFrame | None = None,
+                     lang: str = "vi", families: Sequence[str] = THEME_FAMILIES,
+                     n_terms: int = 3) -> pd.DataFrame:
+    """A province × sub-theme (or × code) table with readable names, themes as rows.
+
+    Sub-themes are named "limitation-2: tuyên truyền · phối hợp · nắm tình hình" (their first
+    label terms) and restricted to ``families``; codebook codes get their label in ``lang``.
+    Rows are themes so the long names read horizontally in a heatmap.
+    """
+    if topics is not None and not topics.empty:
+        names = {}
+        for t in topics.itertuples():
+            if t.family in families:
+                terms = " · ".join(str(t.label).split(" · ")[:n_terms])
+                names[t.subtheme] = f"{t.subtheme}: {terms}"
+        matrix = matrix[[c for c in matrix.columns if c in names]].rename(columns=names)
+        matrix.columns.name = "subtheme"
+    else:
+        book = _codebook.load_codebook()
+        labels = {c.id: c.label(lang) for c in book.codes}
+        matrix = matrix.rename(columns=labels)
+        matrix.columns.name = "code"
+    out = matrix.T
+    out.columns.name = matrix.index.name or "province"
+    return out
+
+
+def draw_figures(tables: dict[str, pd.DataFrame], out_dir: Path, lang: str = "vi",
+                 topics: pd.DataFrame | None = None) -> dict[str, Path]:
     """The comparison's figures as PNG (and SVG) files in ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     figs = {}
@@ -150,11 +181,15 @@ def draw_figures(tables: dict[str, pd.DataFrame], out_dir: Path, lang: str = "vi
     save("family_profile", _figures.family_profile(tables["profile_family"], lang=lang,
                                                     path=out_dir / "family_profile.png"))
     sub = _compare.crosstab(tables["profile_subtheme"], by="subtheme", values="share")
-    if not sub.empty:
-        save("heatmap_subtheme", _figures.heatmap(sub, lang=lang, path=out_dir / "heatmap_subtheme.png"))
+    if topics is not None and not sub.empty:
+        sub = readable_columns(sub, topics, lang)
+        if not sub.empty:
+            save("heatmap_subtheme", _figures.heatmap(sub, lang=lang,
+                                                      path=out_dir / "heatmap_subtheme.png"))
     code = _compare.crosstab(tables["profile_code"], by="code", values="share")
     if not code.empty:
-        save("heatmap_code", _figures.heatmap(code, lang=lang, path=out_dir / "heatmap_code.png"))
+        save("heatmap_code", _figures.heatmap(readable_columns(code, lang=lang), lang=lang,
+                                              path=out_dir / "heatmap_code.png"))
     key = tables["keyness"]
     key = key[key["family"] == ""] if "family" in key else key
     if not key.empty:
@@ -199,7 +234,7 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
         sentences, model, mapping = assign_subthemes(sentences, docs, model_path, refit=refit)
     content = _compare.content_sentences(sentences, docs)
     entities = _entities.extract_entities(content)
-    coded = _codebook.code_sentences(content)
+    coded = map_documents(_codebook.code_sentences, content, n_jobs=n_jobs, keep_index=False)
     result = Analysis(documents=docs, sentences=sentences, boilerplate=corpus.boilerplate,
                       entities=entities, coded=coded, topics=model.topics_frame(),
                       problems=list(corpus.problems), subtheme_mapping=mapping,
@@ -209,7 +244,8 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
     result.tables["codes_vs_subthemes"] = _codebook.codes_vs_subthemes(coded, content).reset_index()
     if out is not None:
         if figures:
-            result.figures = draw_figures(result.tables, out / "figures", lang=lang)
+            result.figures = draw_figures(result.tables, out / "figures", lang=lang,
+                                          topics=result.topics)
         from .store import write_analysis
         result.params["corpus_fingerprint"] = fingerprint
         write_analysis(result, out)

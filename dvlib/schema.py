@@ -47,6 +47,7 @@ BOILERPLATE_KINDS = [
     "source_line",        # Nguồn tin: ..., Theo Báo ...
     "duplicate_caption",  # a photo caption repeated verbatim
     "site_header",        # site navigation, banners, session notices
+    "document_furniture", # a formal document's letterhead, "Nơi nhận:" list, signature block
 ]
 
 ENTITY_COLUMNS = [

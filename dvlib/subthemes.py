@@ -43,6 +43,8 @@ from sklearn.metrics import silhouette_score
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+SILHOUETTE_SAMPLE = 2500
+
 from dvlib import atomic
 
 FORMAT = "dvlib-subthemes"
@@ -241,7 +243,8 @@ class SubthemeModel(BaseEstimator):
         single = np.zeros(n, dtype=np.int64)
         if n < 2 * mcs:
             return single, record
-        n_distinct = len({(X[i].indices.tobytes(), X[i].data.tobytes()) for i in range(n)})
+        ptr, ind, dat = X.indptr, X.indices, X.data  # slicing the arrays: X[i] is slow
+        n_distinct = len({(ind[a:b].tobytes(), dat[a:b].tobytes()) for a, b in zip(ptr[:-1], ptr[1:])})
         k_hi = min(self.k_max, n // mcs, n_distinct)
         best, best_score, best_k = single, None, None
         for k in range(self.k_min, k_hi + 1):
@@ -252,7 +255,12 @@ class SubthemeModel(BaseEstimator):
                 labels = km.fit_predict(X)
             labels = _settle(X, labels, mcs)
             m = int(labels.max()) + 1
-            score = float(silhouette_score(X, labels, metric="cosine")) if m >= 2 else float("nan")
+            # Silhouette needs all pairwise distances (memory grows with n squared): above
+            # SILHOUETTE_SAMPLE sentences it is estimated on a fixed random sample.
+            sample = SILHOUETTE_SAMPLE if n > SILHOUETTE_SAMPLE else None
+            score = (float(silhouette_score(X, labels, metric="cosine", sample_size=sample,
+                                            random_state=self.random_state))
+                     if m >= 2 else float("nan"))
             record.append({"family": family, "k": k, "n_subthemes": m, "silhouette": score})
             if m >= 2 and (best_score is None or score > best_score + 1e-12):  # ties: smaller k
                 best, best_score, best_k = labels, score, k

@@ -349,9 +349,10 @@ def tokens_frame(sentences: pd.DataFrame, n_jobs: int | None = None, cache: bool
                     progress_bar.update(len(res))
 
     tokens, spans = [None] * len(out), [None] * len(out)
+    intern = sys.intern  # a corpus has ~10^6 tokens but ~10^4 distinct forms: share them
     for d, ps in rows.items():
         for p, (t, sp) in zip(ps, results[d]):
-            tokens[p], spans[p] = t, sp
+            tokens[p], spans[p] = [intern(x) for x in t], sp
     out["tokens"] = pd.Series(tokens, index=out.index, dtype=object)
     out["token_spans"] = pd.Series(spans, index=out.index, dtype=object)
     return out

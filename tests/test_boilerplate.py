@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from dvlib.boilerplate import (PATTERNS_FILE, Span, boilerplate_table, find_boilerplate,
-                               line_key, mask_boilerplate)
+from dvlib.boilerplate import (PATTERNS_FILE, Span, boilerplate_table, document_head,
+                               find_boilerplate, line_key, mask_boilerplate)
 from dvlib.paths import corpus_dir, data_file
 from dvlib.read import read_report
 from dvlib.schema import BOILERPLATE_KINDS
@@ -280,3 +280,140 @@ def test_long_lines_keep_their_letters_but_count_like_keys():
     assert keys[1] != full[1] and keys[1].startswith("Ủy ban MTTQ tỉnh HOÀ")
     assert len(keys[1]) == len(full[1]) and len(keys[1].split()) == len(full[1].split())
     assert keys[1].endswith("kết thúc.") and full[1].endswith("kết thúc.")
+
+
+# --------------------------------------------------------------------------- other report styles
+
+
+BODY = (
+    "Năm 2024, ban dân vận các cấp đã tham mưu cấp ủy ban hành 125 văn bản về công tác dân vận.\n"
+    "Phong trào thi đua “Dân vận khéo” được triển khai rộng khắp, với 860 mô hình được công nhận.\n"
+    "Tuy nhiên, việc nắm tình hình Nhân dân ở một số xã vùng cao còn chậm.\n"
+    "Năm 2025, các cấp tập trung vận động Nhân dân đồng thuận với chủ trương sắp xếp bộ máy.\n"
+)
+
+
+@pytest.mark.parametrize("crumb", ["Trang chủ » Tin tức - Sự kiện » Hoạt động Mặt trận",
+                                   "Trang chủ > Thời sự > Dân vận",
+                                   "Home / Tin tức / Xây dựng Đảng",
+                                   "Trang nhất › Chính trị"])
+def test_breadcrumbs_are_site_header(crumb):
+    text = crumb + "\nHội nghị giao ban Khối dân vận quý I\n" + BODY
+    assert [(s.kind, s.text) for s in find_boilerplate(text)] == [("site_header", crumb)]
+
+
+def test_counter_share_and_related_news_of_a_portal_page():
+    text = ("Tổng kết công tác dân vận năm 2024\n27/12/2024 16:05\nLượt xem: 86\n" + BODY
+            + "Chia sẻ\nTin cùng chuyên mục\nKhai mạc Hội thao khối Đảng tỉnh\n")
+    got = [(s.kind, s.text) for s in find_boilerplate(text)]
+    assert got == [("visitor_counter", "Lượt xem: 86"), ("share_widget", "Chia sẻ"),
+                   ("trailer", "Tin cùng chuyên mục\nKhai mạc Hội thao khối Đảng tỉnh")]
+
+
+LETTERHEAD = ("TỈNH ỦY QUẢNG TRỊ\nBAN DÂN VẬN\n*\nSố 45-BC/BDVTU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+              "Quảng Trị, ngày 20 tháng 6 năm 2024\n")
+CLOSING = ("Nơi nhận:\n- Ban Dân vận Trung ương (b/c),\n- Thường trực Tỉnh ủy (b/c),\n- Lưu VP.\n"
+           "T/M BAN DÂN VẬN\nPHÓ TRƯỞNG BAN\n(Đã ký)\nLê Thị Hạnh")
+REPORT = (LETTERHEAD + "BÁO CÁO\nsơ kết công tác dân vận 6 tháng đầu năm 2024\n"
+          + BODY * 2 + "Trên đây là báo cáo sơ kết công tác dân vận 6 tháng đầu năm 2024./.\n"
+          + CLOSING)
+
+
+def test_formal_document_letterhead_and_closing_are_document_furniture():
+    spans = find_boilerplate(REPORT)
+    assert [(s.kind, s.text) for s in spans] == [
+        ("document_furniture", "TỈNH ỦY QUẢNG TRỊ\nBAN DÂN VẬN\n*\nSố 45-BC/BDVTU\nĐẢNG CỘNG SẢN VIỆT NAM"),
+        ("document_furniture", CLOSING)]
+    masked = mask_boilerplate(REPORT, spans)
+    # the date line, the heading, the subject, the body and its closing formula stay
+    for kept in ("Quảng Trị, ngày 20 tháng 6 năm 2024", "BÁO CÁO\nsơ kết công tác", BODY,
+                 "Trên đây là báo cáo"):
+        assert kept in masked
+
+
+def test_document_head_reads_letterhead_number_date_heading_and_subject():
+    head = document_head(REPORT)
+    # the lines with words ("*" under the names is marked, but names nothing)
+    assert head["letterhead"] == ["TỈNH ỦY QUẢNG TRỊ", "BAN DÂN VẬN", "Số 45-BC/BDVTU",
+                                  "ĐẢNG CỘNG SẢN VIỆT NAM"]
+    assert head["number"] == "Số 45-BC/BDVTU"
+    assert head["place_date"] == "Quảng Trị, ngày 20 tháng 6 năm 2024"
+    assert head["heading"] == "BÁO CÁO"
+    assert head["subject"] == ["sơ kết công tác dân vận 6 tháng đầu năm 2024"]
+
+
+def test_formal_document_in_nfd_with_old_tone_marks():
+    text = unicodedata.normalize("NFD", REPORT.replace("TỈNH ỦY", "TỈNH UỶ"))
+    text = unicodedata.normalize("NFC", text)  # as read_report hands it on
+    assert [s.kind for s in find_boilerplate(text)] == ["document_furniture"] * 2
+    assert document_head(unicodedata.normalize("NFD", REPORT))["heading"] == "BÁO CÁO"
+
+
+def test_state_letterhead_and_heading_with_its_subject_in_capitals():
+    text = ("ỦY BAN MTTQ VIỆT NAM\nTỈNH NAM ĐỊNH\nSố: 112/BC-MTTQ-BTT\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Nam Định, ngày 05 tháng 01 năm 2025\n"
+            "BÁO CÁO TỔNG KẾT CÔNG TÁC MẶT TRẬN NĂM 2024\n" + BODY)
+    spans = find_boilerplate(text)
+    assert [(s.kind, s.text.split("\n")[-1]) for s in spans] == \
+        [("document_furniture", "Độc lập - Tự do - Hạnh phúc")]
+    head = document_head(text)
+    assert head["heading"] == "BÁO CÁO TỔNG KẾT CÔNG TÁC MẶT TRẬN NĂM 2024" and head["subject"] == []
+
+
+def test_capital_headline_under_a_banner_is_no_letterhead():
+    # neither a document number nor a heading: a site banner and a news headline in capitals
+    text = ("ĐẢNG CỘNG SẢN VIỆT NAM\nBAN DÂN VẬN TỈNH ỦY TỔNG KẾT CÔNG TÁC NĂM 2024\n"
+            "Thứ sáu - 27/12/2024 09:00\n" + BODY)
+    assert [s.kind for s in find_boilerplate(text)] == []
+    assert document_head(text)["letterhead"] == []
+
+
+def test_closing_needs_a_receivers_list_or_a_letterhead():
+    news = BODY * 2 + "Phát biểu kết luận, đồng chí Trưởng ban đánh giá cao kết quả đạt được.\nTRƯỞNG BAN\n"
+    assert all(s.kind != "document_furniture" for s in find_boilerplate(news))
+    # "nơi nhận" inside a content sentence, early in the text, is content
+    text = "Nơi nhận hỗ trợ là các hộ nghèo ở xã biên giới.\n" + BODY * 2
+    assert find_boilerplate(text) == []
+    # a receivers list alone (the letterhead lost in a copy) is enough
+    copy = BODY * 2 + "Nơi nhận:\n- Như trên;\n- Lưu VT.\n"
+    assert [(s.kind, s.text) for s in find_boilerplate(copy)] == \
+        [("document_furniture", "Nơi nhận:\n- Như trên;\n- Lưu VT.")]
+
+
+@pytest.mark.parametrize("byline", ["Minh Châu", "Quốc Tuấn - Ban Dân vận Huyện ủy",
+                                    "Ngọc Ánh (Hội LHPN tỉnh)", "NGUYỄN HẢI"])
+def test_name_bylines_closing_an_article(byline):
+    text = "Hội nghị giao ban Khối dân vận quý I\n" + BODY + byline + "\n"
+    assert [(s.kind, s.text) for s in find_boilerplate(text)] == [("source_line", byline)]
+
+
+@pytest.mark.parametrize("last", ["Đánh giá chung", "Kết quả cụ thể như sau",
+                                  "Hội nghị kết thúc cùng ngày.", "Năm 2025"])
+def test_last_lines_that_are_not_bylines(last):
+    text = "Hội nghị giao ban Khối dân vận quý I\n" + BODY + last + "\n"
+    assert find_boilerplate(text) == []
+
+
+def test_capital_name_under_the_headline_is_a_byline_but_a_body_is_not():
+    text = "Hội nghị giao ban Khối dân vận quý I\nTRẦN LAN\nThứ ba, 08/10/2024 | 18:42\n" + BODY
+    assert [(s.kind, s.text) for s in find_boilerplate(text)] == [("source_line", "TRẦN LAN")]
+    # capitals that are not a person's name ("BAN" is no surname)
+    text = "Hội nghị giao ban Khối dân vận quý I\nBAN DÂN VẬN\n" + BODY
+    assert find_boilerplate(text) == []
+
+
+def test_photo_credit_closing_a_caption_is_marked_alone():
+    caption = "Lãnh đạo tỉnh trao quà cho hộ nghèo. Ảnh: Văn Hùng"
+    text = BODY + caption + "\n" + BODY
+    spans = find_boilerplate(text)
+    assert [(s.kind, s.text) for s in spans] == [("source_line", "Ảnh: Văn Hùng")]
+    assert spans[0].end == text.index(caption) + len(caption)
+    for caption, credit in (("Quang cảnh hội nghị - Ảnh: TTXVN", "Ảnh: TTXVN"),
+                            ("Quang cảnh hội nghị (Ảnh: Minh Anh)", "(Ảnh: Minh Anh)"),
+                            ("Quang cảnh hội nghị. Ảnh minh hoạ: Tư liệu", "Ảnh minh hoạ: Tư liệu")):
+        assert [s.text for s in find_boilerplate(BODY + caption + "\n" + BODY)] == [credit]
+    # "Ảnh hưởng ..." opening a sentence is content; so is a long tail after "Ảnh:"
+    for line in ("Hội nghị kết thúc. Ảnh hưởng của bão số 3 còn kéo dài.",
+                 "Quang cảnh hội nghị. Ảnh: các đại biểu thảo luận về nhiều vấn đề trong năm"):
+        assert find_boilerplate(BODY + line + "\n" + BODY) == []

@@ -169,3 +169,51 @@ def test_spaces_and_blank_lines_around_a_text_only_shift_the_offsets():
         assert [dict(r, start=0, end=0) for r in padded] == [dict(r, start=0, end=0) for r in plain]
     plain[0]["kind"] = "changed"  # the records are the caller's own
     assert parse_dates(text)[0]["kind"] != "changed"
+
+
+# ---------------------------------------------------------------------------- formal documents
+
+@pytest.mark.parametrize("text, expected", [
+    ("Quảng Trị, ngày 20 tháng 6 năm 2024", ("issued", "2024-06-20", "day")),
+    ("TP. Hồ Chí Minh, ngày 05/3/2024", ("issued", "2024-03-05", "day")),
+    ("Chiêm Hóa, 02/11/2023.", ("issued", "2023-11-02", "day")),
+    ("QUẢNG TRỊ, NGÀY 20 THÁNG 6 NĂM 2024", ("issued", "2024-06-20", "day")),
+    # not a place-and-date line: words after the date, a lower-case lead, a cited document
+    ("Quảng Trị, ngày 20 tháng 6 năm 2024 tổ chức hội nghị", ("date", "2024-06-20", "day")),
+    ("Theo đó, ngày 20 tháng 6 năm 2024", ("date", "2024-06-20", "day")),
+    ("Hội nghị diễn ra tại Đông Hà, ngày 20/6/2024", ("date", "2024-06-20", "day")),
+    ("Kế hoạch số 12-KH/BDVTU, ngày 20/6/2024", ("document", "2024-06-20", "day")),
+    ("Sáng, 12/7/2024", ("event", "2024-07-12", "day")),
+])
+def test_place_and_date_line_of_a_formal_document(text, expected):
+    assert kinds(text) == [expected]
+
+
+def test_formal_document_is_dated_by_its_place_and_date_line():
+    text = ("TỈNH ỦY QUẢNG TRỊ\nBAN DÂN VẬN\nSố 45-BC/BDVTU\n"
+            "Quảng Trị, ngày 20 tháng 6 năm 2024\nBÁO CÁO\nsơ kết công tác dân vận\n"
+            "Thực hiện Kế hoạch số 12-KH/BDVTU ngày 02/01/2024, Ban Dân vận báo cáo như sau.\n")
+    got = infer_date(text)
+    assert (got["date"], got["precision"]) == ("2024-06-20", "day")
+    assert "place and date line 'Quảng Trị, ngày 20 tháng 6 năm 2024'" in got["evidence"]
+    # republished on a portal: the document's own date still dates the report
+    page = "Ngày đăng: 01/07/2024 08:00\n" + text
+    assert infer_date(page)["date"] == "2024-06-20"
+    nfd = unicodedata.normalize("NFD", text)
+    assert infer_date(nfd)["date"] == "2024-06-20"
+
+
+@pytest.mark.parametrize("lead, date", [
+    ("LCĐT - Sáng 12/7, Ban Dân vận Tỉnh ủy tổ chức hội nghị sơ kết năm 2024.", "2024-07-12"),
+    ("(ĐK) - Sáng 10-4-2025, Khối dân vận tỉnh tổ chức giao ban.", "2025-04-10"),
+    ("(STO) - Sáng 28/9, Ban Thường vụ Tỉnh ủy tổ chức sơ kết năm 2023.", "2023-09-28"),
+    ("(QNO) - Chiều nay 8/10, Thường trực Tỉnh ủy giao ban quý III/2024.", "2024-10-08"),
+])
+def test_outlet_datelines_before_the_event(lead, date):
+    got = infer_date("Tiêu đề\n" + lead)
+    assert got["date"] == date, got
+
+
+def test_a_quarter_names_its_year():
+    assert year_from_context("Khối dân vận giao ban quý I-2025, triển khai nhiệm vụ quý II")[0] == 2025
+    assert year_from_context("kết quả hoạt động quý III/2024 của Mặt trận", month=10)[0] == 2024

@@ -325,3 +325,39 @@ def test_lower_case_names_count_only_after_a_type_word():
     places = find_places("về xã tân an và tân an, huyện chiêm hóa; Chiêm Hóa")
     assert [(p["name"], p["typed"]) for p in places] == [
         ("tân an", True), ("chiêm hóa", True), ("Chiêm Hóa", False)]
+
+
+@pytest.mark.parametrize("lead, province", [
+    ("LCĐT - Sáng 12/7, Ban Dân vận Tỉnh ủy tổ chức hội nghị sơ kết.", "Lào Cai"),
+    ("(BKT) - Cán bộ, đảng viên đã cùng đồng bào thay đổi nếp nghĩ, cách làm.", "Kon Tum"),
+    ("(BNB) - Ngày 7/1, Ủy ban MTTQ Việt Nam tỉnh tổ chức hội nghị tổng kết.", "Ninh Bình"),
+    ("(BHG) - Sáng 22/5, Ban Thường vụ Tỉnh ủy tổ chức hội nghị.", "Hà Giang"),
+    ("(ĐK) - Sáng 10-4-2025, Khối dân vận tỉnh tổ chức giao ban quý I.", "Bến Tre"),
+    ("(STO) - Sáng 28/9, Ban Thường vụ Tỉnh ủy tổ chức hội nghị.", "Sóc Trăng"),
+])
+def test_datelines_of_provincial_papers_say_where_a_report_is_from(lead, province):
+    got = infer_province("Hội nghị giao ban Khối dân vận\n" + lead)
+    assert got["province"] == province and "dateline" in got["evidence"]
+
+
+def test_short_codes_count_only_as_datelines():
+    # "ĐK", "STO" inside a sentence or a list are not the papers
+    assert outlet_marks("Hồ sơ đăng ký (ĐK) - cấp đổi được giải quyết đúng hạn.") == []
+    assert outlet_marks("Kinh phí hỗ trợ ĐK - 12 triệu đồng") == []
+    assert [(m["where"], m["province"]) for m in outlet_marks("Nguồn: Báo Đồng Khởi")] == \
+        [("source", "Bến Tre")]
+    # a source line naming the paper in full, and its abbreviation anywhere
+    assert outlet_marks("Theo Báo Lào Cai")[0]["outlet"] == "Báo Lào Cai điện tử (LCĐT)"
+    assert outlet_marks("Bài viết đăng trên LCĐT cho biết.")[0]["where"] == "anywhere"
+
+
+def test_outlet_marks_table_is_consistent():
+    with open(data_file("outlet_marks.csv"), encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len({r["mark"] for r in rows}) == len(rows)
+    # one outlet, one spelling of the province it comes from
+    by_outlet = {}
+    for r in rows:
+        if r["outlet"]:
+            by_outlet.setdefault(r["outlet"], set()).add(r["province"])
+    assert all(len(p) == 1 for p in by_outlet.values()), by_outlet

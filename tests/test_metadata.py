@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dvlib.metadata import (METADATA_COLUMNS, infer_metadata, infer_outlet, infer_title,
-                            metadata_frame)
+from dvlib.metadata import (METADATA_COLUMNS, document_issuer, infer_metadata, infer_outlet,
+                            infer_title, metadata_frame)
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -202,3 +202,94 @@ def test_empty_documents():
     empty = pd.DataFrame(columns=["doc_id", "file", "text", "masked_text"])
     got = metadata_frame(empty, None)
     assert got.empty and list(got.columns) == ["doc_id"] + METADATA_COLUMNS
+
+
+# ---------------------------------------------------------------------------- other report styles
+
+BODY = ("Năm 2024, ban dân vận các cấp đã tham mưu cấp ủy ban hành 125 văn bản.\n"
+        "Phong trào thi đua “Dân vận khéo” được triển khai rộng khắp trong toàn tỉnh.\n"
+        "Tuy nhiên, việc nắm tình hình Nhân dân ở một số xã vùng cao còn chậm.\n")
+
+
+@pytest.mark.parametrize("crumb", ["Trang chủ » Tin tức - Sự kiện » Hoạt động Ban Dân vận",
+                                   "Trang chủ > Tin tức > Thời sự", "Home / Tin tức / Dân vận"])
+def test_a_breadcrumb_is_never_the_title(crumb):
+    text = f"{crumb}\nTổng kết công tác dân vận năm 2024\n27/12/2024 16:05\nLượt xem: 120\n{BODY}"
+    got = infer_title(text)
+    assert got["title"] == "Tổng kết công tác dân vận năm 2024"
+    assert infer_metadata(text)["title"] == "Tổng kết công tác dân vận năm 2024"
+
+
+def test_a_page_of_furniture_alone_has_no_title():
+    got = infer_title("Trang chủ > Tin tức\nChia sẻ\n")
+    assert got["title"] == "" and "furniture" in got["evidence"]
+
+
+FORMAL = ("ĐẢNG BỘ TỈNH QUẢNG TRỊ\nBAN DÂN VẬN\n*\nSố 45-BC/BDVTU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+          "Quảng Trị, ngày 20 tháng 6 năm 2024\nBÁO CÁO\n"
+          "sơ kết công tác dân vận 6 tháng đầu năm,\nphương hướng nhiệm vụ 6 tháng cuối năm 2024\n"
+          "Thực hiện Chương trình công tác năm 2024, Ban Dân vận báo cáo như sau:\n"
+          "I. KẾT QUẢ ĐẠT ĐƯỢC\n" + BODY
+          + "Nơi nhận:\n- Ban Dân vận Trung ương,\n- Lưu VP.\nT/M BAN DÂN VẬN\nTRƯỞNG BAN\nLê Văn An")
+
+
+def test_formal_report_title_date_outlet_and_province():
+    got = infer_metadata(FORMAL)
+    assert got["title"] == ("Báo cáo sơ kết công tác dân vận 6 tháng đầu năm, phương hướng "
+                            "nhiệm vụ 6 tháng cuối năm 2024 (Số 45-BC/BDVTU)")
+    assert "document heading 'BÁO CÁO'" in got["title_evidence"]
+    assert (got["date"], got["date_precision"]) == ("2024-06-20", "day")
+    assert got["outlet"] == "Ban Dân vận Tỉnh ủy Quảng Trị (report document)"
+    assert "letterhead" in got["outlet_evidence"]
+    assert got["province"] == "Quảng Trị"
+
+
+def test_the_letterhead_names_the_province_when_the_body_does_not():
+    text = FORMAL.replace("Quảng Trị, ngày", "Đông Hà, ngày")
+    text = text.replace("ĐẢNG BỘ TỈNH QUẢNG TRỊ", "TỈNH ỦY KON TUM")
+    got = infer_metadata(text)
+    assert got["outlet"] == "Ban Dân vận Tỉnh ủy Kon Tum (report document)"
+    assert got["province"] == "Kon Tum"
+
+
+def test_formal_title_in_capitals_and_without_a_letterhead():
+    text = ("KẾ HOẠCH\nTRIỂN KHAI PHONG TRÀO THI ĐUA “DÂN VẬN KHÉO” NĂM 2025\n-----\n"
+            "Thực hiện Chỉ thị số 16-CT/TU của Ban Thường vụ Tỉnh ủy, Ban Dân vận xây dựng kế hoạch.\n")
+    got = infer_title(text)
+    assert got["title"] == "KẾ HOẠCH TRIỂN KHAI PHONG TRÀO THI ĐUA “DÂN VẬN KHÉO” NĂM 2025"
+    assert infer_outlet(text)["outlet"] == ""  # no letterhead: no issuing body
+
+
+@pytest.mark.parametrize("letterhead, issuer", [
+    (["ĐẢNG BỘ TỈNH THÁI BÌNH", "BAN DÂN VẬN", "Số 12-BC/BDVTU", "ĐẢNG CỘNG SẢN VIỆT NAM"],
+     "Ban Dân vận Tỉnh ủy Thái Bình"),
+    (["HUYỆN ỦY CHIÊM HÓA", "BAN DÂN VẬN", "*"], "Ban Dân vận Huyện ủy Chiêm Hóa"),
+    (["TỈNH UỶ LẠNG SƠN", "Số 301-BC/TU"], "Tỉnh ủy Lạng Sơn"),
+    # a body the tables do not spell keeps the letterhead's own words
+    (["THÀNH ỦY HẢI PHÒNG", "BAN TUYÊN GIÁO VÀ DÂN VẬN"],
+     "THÀNH ỦY HẢI PHÒNG - BAN TUYÊN GIÁO VÀ DÂN VẬN"),
+    (["ỦY BAN MTTQ VIỆT NAM", "TỈNH NAM ĐỊNH", "Số: 112/BC-MTTQ-BTT"],
+     "ỦY BAN MTTQ VIỆT NAM - TỈNH NAM ĐỊNH"),
+])
+def test_document_issuer(letterhead, issuer):
+    assert document_issuer(letterhead) == issuer
+
+
+@pytest.mark.parametrize("lead, outlet", [
+    ("LCĐT - Sáng 12/7, Ban Dân vận Tỉnh ủy tổ chức hội nghị.", "Báo Lào Cai điện tử (LCĐT)"),
+    ("(BKT) - Từ những việc làm cụ thể, cán bộ đã cùng đồng bào thay đổi nếp nghĩ.", "Báo Kon Tum (BKT)"),
+    ("(BNB) - Ngày 7/1, Ủy ban MTTQ Việt Nam tỉnh tổ chức hội nghị.", "Báo Ninh Bình (BNB)"),
+    ("(BHG) - Sáng 22/5, Ban Thường vụ Tỉnh ủy tổ chức hội nghị.", "Báo Hà Giang (BHG)"),
+    ("(ĐK) - Sáng 10-4-2025, Khối dân vận tỉnh tổ chức giao ban.", "Báo Đồng Khởi (ĐK)"),
+    ("(STO) - Sáng 28/9, Ban Thường vụ Tỉnh ủy tổ chức hội nghị.", "Báo Sóc Trăng (STO)"),
+])
+def test_outlet_datelines_of_provincial_papers(lead, outlet):
+    text = f"Tiêu đề bài viết\nThứ Bảy, 14/10/2023, 07:30\n{lead}\n{BODY}"
+    got = infer_outlet(text)
+    assert got["outlet"] == outlet and "dateline" in got["evidence"]
+
+
+def test_an_unknown_dateline_code_is_reported_not_guessed():
+    got = infer_outlet(f"Tiêu đề bài viết\n(XYZ) - Sáng 3/5, hội nghị được tổ chức.\n{BODY}")
+    assert got["outlet"] == "" and "'(XYZ) -'" in got["evidence"]
+    assert "not in outlet_marks.csv" in got["evidence"]

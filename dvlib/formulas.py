@@ -308,7 +308,7 @@ def _char_ngrams(forms: list[str], k: int = 5) -> sparse.csr_matrix:
             key = np.unique(key * (code.max() + 1) + code[where + j], return_inverse=True)[1]
     del code, where
     col = pd.factorize(key)[0]  # hashing: linear time, the column order does not matter
-    x = sparse.csr_matrix((np.ones(len(row), dtype=np.int64), (row, col)),
+    x = sparse.csr_matrix((np.ones(len(row), dtype=np.int32), (row, col)),
                           shape=(len(forms), int(col.max()) + 1 if len(col) else 0))
     x.sum_duplicates()
     x.data[:] = 1
@@ -327,7 +327,7 @@ def _prefixes(x: sparse.csr_matrix, sizes: np.ndarray, coeff: float, k: int) -> 
     length = np.clip(sizes - np.ceil(coeff * sizes) + k + 1, 0, sizes)
     take = rank_in_row < np.repeat(length, counts)
     rows = np.repeat(np.arange(x.shape[0]), counts)[take]
-    return sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, x.indices[take])),
+    return sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, x.indices[take])),
                              shape=x.shape)
 
 
@@ -346,7 +346,7 @@ def _link(x, sizes, threshold, label, a, b, chunk):
 
 
 def _near_identical(prep: _Prepared, threshold: float, min_len: int, min_provinces: int,
-                    block: int = 1024, chunk: int = 20_000, overlap_k: int = 4):
+                    block: int = 256, chunk: int = 5_000, overlap_k: int = 4):
     """Groups of sentences whose character 5-gram sets have Jaccard >= ``threshold``.
 
     Exact, without comparing every pair: candidate pairs come from prefix filtering (a pair

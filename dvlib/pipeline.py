@@ -7,7 +7,11 @@ next run, so old reports keep their sub-themes when new ones arrive.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import sys
+import time
 import json
 import json
 import warnings
@@ -70,6 +74,25 @@ class Analysis:
                               random_state=self.params.get("random_state", RANDOM_STATE))
 
 
+@contextlib.contextmanager
+def stage(name: str):
+    """With DVLIB_PROFILE=1, print each stage's wall time and this process's memory to stderr
+    (how the benchmark's figures break down)."""
+    if not os.environ.get("DVLIB_PROFILE"):
+        yield
+        return
+    t = time.perf_counter()
+    yield
+    rss = peak = 0
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            rss = int(line.split()[1]) // 1024
+        elif line.startswith("VmHWM:"):
+            peak = int(line.split()[1]) // 1024
+    print(f"dvlib profile: {name:<20} {time.perf_counter() - t:7.1f} s  rss {rss} MB  peak {peak} MB",
+          file=sys.stderr)
+
+
 def corpus_hash(documents: pd.DataFrame) -> str:
     """One hash for the corpus as analysed: the documents' ids (content hashes) and metadata."""
     cols = [c for c in ("doc_id", "province", "date", "title", "outlet") if c in documents]
@@ -87,7 +110,12 @@ def label_sentences(sentences: pd.DataFrame, n_jobs: int | None = None,
     # Spans served the person-name filter; a list of tuples per sentence is heavy to keep.
     out = out.drop(columns=["token_spans"])
     _families.default_classifier()  # fitted once here, inherited by the forked workers
-    return map_documents(_families.label_families, out, n_jobs=n_jobs)
+    # Workers get only what labelling reads (less to copy between processes).
+    cols = [c for c in ("doc_id", "sentence_index", "paragraph_index", "text", "boilerplate")
+            if c in out]
+    labelled = map_documents(_families.label_families, out[cols], n_jobs=n_jobs)
+    new = [c for c in labelled.columns if c not in cols]
+    return out.join(labelled[new])
 
 
 def assign_subthemes(sentences: pd.DataFrame, documents: pd.DataFrame,
@@ -222,33 +250,41 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
             saved.params["reused"] = True
             return saved
 
-    corpus = load_corpus(paths, progress=progress)
+    with stage("load corpus"):
+        corpus = load_corpus(paths, progress=progress)
     docs = corpus.documents
     if docs.empty:  # nothing readable: leave any earlier outputs as they are
         return Analysis(documents=docs, sentences=corpus.sentences, boilerplate=corpus.boilerplate,
                         problems=list(corpus.problems))
-    sentences = label_sentences(corpus.sentences, n_jobs=n_jobs, progress=progress)
+    with stage("tokens and families"):
+        sentences = label_sentences(corpus.sentences, n_jobs=n_jobs, progress=progress)
     model_path = out / "models" / "subthemes.json" if out is not None else None
-    with warnings.catch_warnings():
+    with stage("sub-themes"), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # settings are fixed here, not passed
         sentences, model, mapping = assign_subthemes(sentences, docs, model_path, refit=refit)
     content = _compare.content_sentences(sentences, docs)
-    entities = _entities.extract_entities(content)
-    coded = map_documents(_codebook.code_sentences, content, n_jobs=n_jobs, keep_index=False)
+    with stage("entities"):
+        entities = _entities.extract_entities(content)
+    with stage("codebook"):
+        coded = map_documents(_codebook.code_sentences, content[["doc_id", "sentence_id", "text"]],
+                              n_jobs=n_jobs, keep_index=False)
     result = Analysis(documents=docs, sentences=sentences, boilerplate=corpus.boilerplate,
                       entities=entities, coded=coded, topics=model.topics_frame(),
                       problems=list(corpus.problems), subtheme_mapping=mapping,
                       params={"n_boot": n_boot, "random_state": RANDOM_STATE, "refit": refit,
                               "subtheme_params": model.get_params()})
-    result.tables = compare_tables(sentences, docs, coded, n_boot=n_boot)
-    result.tables["codes_vs_subthemes"] = _codebook.codes_vs_subthemes(coded, content).reset_index()
+    with stage("comparison tables"):
+        result.tables = compare_tables(sentences, docs, coded, n_boot=n_boot)
+        result.tables["codes_vs_subthemes"] = _codebook.codes_vs_subthemes(coded, content).reset_index()
     if out is not None:
         if figures:
-            result.figures = draw_figures(result.tables, out / "figures", lang=lang,
-                                          topics=result.topics)
+            with stage("figures"):
+                result.figures = draw_figures(result.tables, out / "figures", lang=lang,
+                                              topics=result.topics)
         from .store import write_analysis
         result.params["corpus_fingerprint"] = fingerprint
-        write_analysis(result, out)
+        with stage("writing"):
+            write_analysis(result, out)
     return result
 
 

@@ -1,7 +1,10 @@
-"""Theme-family classifier: measured quality on the seeds (leave-one-report-out), each cue type,
-section context, tense, boilerplate, held-out snippets from other provinces, API contract."""
+"""Theme-family classifier: measured quality (leave-one-report-out on seeds + dev, on the seeds
+alone, the blind TEST reports through the pipeline), each cue type and genre structure, section
+context, tense, boilerplate, held-out snippets from other provinces, API contract."""
 from __future__ import annotations
 
+import importlib.util
+import json
 import unicodedata
 from pathlib import Path
 
@@ -12,8 +15,19 @@ from sklearn.metrics import f1_score
 
 from dvlib import families as F
 from dvlib.families import FAMILIES, FamilyClassifier, default_classifier, label_families
+from dvlib.paths import data_file, project_dir
 
 SNIPPETS = Path(__file__).parent / "data" / "family_snippets.csv"
+BLIND = Path(__file__).parent / "data" / "blind"
+
+
+def _evaluation_script():
+    """scripts/evaluate_families.py as a module (the blind split and the scores it stores)."""
+    path = project_dir() / "scripts" / "evaluate_families.py"
+    spec = importlib.util.spec_from_file_location("evaluate_families", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
@@ -22,13 +36,39 @@ def gold() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
+def seeds() -> pd.DataFrame:
+    return F.load_gold(subset="seed")
+
+
+@pytest.fixture(scope="module")
 def loro(gold):
     return F.cross_validate_loro(gold)
 
 
 @pytest.fixture(scope="module")
+def seed_loro(seeds):
+    return F.cross_validate_loro(seeds)
+
+
+@pytest.fixture(scope="module")
 def model() -> FamilyClassifier:
     return default_classifier()
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    return _evaluation_script()
+
+
+@pytest.fixture(scope="module")
+def blind_test(evaluation, model):
+    """The default classifier on the blind TEST reports (scores only are looked at)."""
+    return evaluation.blind_test(model)
+
+
+@pytest.fixture(scope="module")
+def stored() -> dict:
+    return json.loads(data_file("family_scores.json").read_text(encoding="utf-8"))
 
 
 def doc(*texts: str, doc_id: str = "d", **extra) -> pd.DataFrame:
@@ -43,15 +83,30 @@ def families_of(model, *texts: str, **extra) -> list[str]:
     return list(model.predict(doc(*texts, **extra)))
 
 
-# ------------------------------------------------------------------ measured quality (seeds)
+def _macro(report) -> float:
+    return float(report[(report.scope == "all") & (report.family == "macro")].f1.iloc[0])
 
 
-def test_loro_macro_f1_on_seed_reports(loro):
-    # measured 0.938 (limitation 1.00, priority 0.97, model 0.82, achievement 0.94, other 0.95)
+# ------------------------------------------------------------------ measured quality
+
+
+def test_loro_on_seeds_and_dev_reports(loro):
+    # measured 0.955 over 10 reports (limitation 0.99, priority 0.99, model 0.88, achievement
+    # 0.95, other 0.96); before the genre rules: 0.839 (model 0.56)
     _, report = loro
     overall = report[report.scope == "all"].set_index("family")["f1"]
-    assert overall["macro"] >= 0.90
-    floors = {"limitation": 0.90, "priority": 0.90, "model": 0.65, "achievement": 0.90, "other": 0.90}
+    assert overall["macro"] >= 0.92
+    floors = {"limitation": 0.93, "priority": 0.93, "model": 0.80, "achievement": 0.90, "other": 0.92}
+    for fam, floor in floors.items():
+        assert overall[fam] >= floor, (fam, overall[fam])
+
+
+def test_loro_on_the_seed_reports_alone(seed_loro):
+    # measured 0.945 (0.938 before the genre rules)
+    _, report = seed_loro
+    overall = report[report.scope == "all"].set_index("family")["f1"]
+    assert overall["macro"] >= 0.91
+    floors = {"limitation": 0.90, "priority": 0.90, "model": 0.70, "achievement": 0.90, "other": 0.90}
     for fam, floor in floors.items():
         assert overall[fam] >= floor, (fam, overall[fam])
 
@@ -59,8 +114,8 @@ def test_loro_macro_f1_on_seed_reports(loro):
 def test_loro_per_report_rows_and_no_report_falls_apart(loro, gold):
     pred, report = loro
     per = report[(report.scope != "all") & (report.family == "macro")]
-    assert set(per.scope) == set(gold.file)
-    assert per.f1.min() >= 0.7  # measured minimum 0.74 (003, the retrospective article)
+    assert set(per.scope) == set(gold.file) and len(per) == 10
+    assert per.f1.min() >= 0.75  # measured minimum 0.80 (05, the feature article on models)
     assert len(pred) == len(gold) and (pred.index == gold.index).all()
     assert set(pred["predicted"]) <= set(FAMILIES)
 
@@ -92,8 +147,55 @@ def test_rules_add_to_the_learned_model(gold, loro):
     """The hybrid beats the learned model alone (so the rules are not decoration)."""
     _, with_rules = loro
     _, without = F.cross_validate_loro(gold, rules=False)
-    macro = lambda r: r[(r.scope == "all") & (r.family == "macro")].f1.iloc[0]  # noqa: E731
-    assert macro(with_rules) > macro(without)
+    assert _macro(with_rules) > _macro(without)
+
+
+def test_training_gold_holds_the_dev_reports_and_never_a_test_report(gold, seeds, evaluation):
+    dev_files, test_files = evaluation.blind_split()
+    assert len(dev_files) == len(test_files) == 5
+    assert set(gold.file) == set(seeds.file) | set(dev_files)
+    assert not set(gold.file) & set(test_files)
+    # the dev rows are a faithful copy of the blind gold (same rows, same labels)
+    blind = pd.read_csv(BLIND / "gold.csv", keep_default_na=False)
+    copied = F.load_gold(subset="dev")
+    want = blind[blind.file.isin(dev_files)].reset_index(drop=True)
+    assert copied[["file", "sentence_index", "label"]].equals(want[["file", "sentence_index", "label"]])
+    assert (copied.text == want.sentence).all()
+    # the default classifier is fitted on exactly that gold
+    assert default_classifier().n_features_in_ == FamilyClassifier().fit(gold).n_features_in_
+
+
+def test_blind_test_reports_through_the_pipeline(blind_test, stored):
+    """The single blind TEST evaluation, recomputed: scores only, never the sentences."""
+    pred, report = blind_test
+    assert len(pred) == stored["n_blind_test_sentences"] > 100
+    assert pred["matched"].mean() > 0.95  # the pipeline's sentences are the gold's
+    # measured once, after the rules were final: 0.816 (limitation 0.94, priority 0.68, model
+    # 0.77, achievement 0.80, other 0.89); the classifier before the genre rules: 0.782.
+    # Floor = measured - 0.02.
+    assert _macro(report) >= 0.796
+
+
+def test_evaluate_reports_matches_gold_by_text_and_counts_misses_as_other(tmp_path, model):
+    report = tmp_path / "bao_cao.txt"
+    report.write_text(
+        "Sáng 10/1, Ban Dân vận Tỉnh ủy tổ chức hội nghị tổng kết công tác dân vận năm 2024.\n"
+        "Năm 2024, toàn tỉnh đã xây dựng 1.250 nhà đại đoàn kết.  Tuy nhiên, công tác nắm tình hình "
+        "ở một số nơi còn chậm.\n", encoding="utf-8")
+    gold = pd.DataFrame({
+        "file": "bao_cao.txt", "sentence_index": [0, 1, 2, 3],
+        "label": ["other", "achievement", "limitation", "priority"],
+        "sentence": [
+            "Sáng 10/1, Ban Dân vận Tỉnh ủy tổ chức hội nghị tổng kết công tác dân vận năm 2024.",
+            "Năm 2024, toàn tỉnh đã  xây dựng 1.250 nhà đại đoàn kết.",  # other spacing: still found
+            unicodedata.normalize("NFD", "Tuy nhiên, công tác nắm tình hình ở một số nơi còn chậm."),
+            "Thời gian tới, cần tăng cường đối thoại với Nhân dân.",  # not in the report
+        ]})
+    pred, rep = F.evaluate_reports([report], gold, model)
+    assert pred.matched.tolist() == [True, True, True, False]
+    assert pred.predicted.tolist() == ["other", "achievement", "limitation", "other"]
+    assert set(rep.scope) == {"all", "bao_cao.txt"}
+    assert pred.family_evidence.iloc[3].startswith("unmatched")
 
 
 # ------------------------------------------------------------------ held-out snippets
@@ -225,6 +327,150 @@ def test_trailer_without_boilerplate_column_is_other(model):
     assert out.family_evidence.iloc[3].startswith('section: trailer after "Các tin khác"')
 
 
+# ------------------------------------------------------------------ genre structures (rules)
+
+
+def test_formal_report_sections_bullets_and_causes(model):
+    """I. KẾT QUẢ / II. HẠN CHẾ ... VÀ NGUYÊN NHÂN / III. PHƯƠNG HƯỚNG / IV. KIẾN NGHỊ with dash
+    bullets: items inherit their section, causes of shortcomings are limitations, a second
+    tasks heading keeps the tasks part open."""
+    out = model.transform(doc(
+        "I. KẾT QUẢ ĐẠT ĐƯỢC",
+        "- Ban Dân vận Huyện ủy đã tham mưu ban hành 4 văn bản về công tác dân vận.",
+        "II. HẠN CHẾ, TỒN TẠI VÀ NGUYÊN NHÂN",
+        "- Kinh phí cho hoạt động của tổ dân vận ở thôn, tổ dân phố hạn hẹp.",
+        "2. Nguyên nhân",
+        "- Đội ngũ cán bộ làm công tác dân vận ở cơ sở thường xuyên thay đổi.",
+        "III. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025",
+        "1. Nâng cao chất lượng phong trào thi đua “Dân vận khéo”.",
+        "IV. KIẾN NGHỊ, ĐỀ XUẤT",
+        "- Tỉnh quan tâm bố trí kinh phí cho hoạt động của Tổ dân vận ở thôn.",
+    ))
+    fam = list(out.family)
+    assert fam[1] == "achievement"
+    assert fam[3:6] == ["limitation"] * 3
+    assert out.family_evidence.iloc[3].startswith("section: after")
+    assert fam[6:] == ["priority"] * 4
+    assert "PHƯƠNG HƯỚNG" in out.family_evidence.iloc[9]
+
+
+def test_bullets_and_item_numbers_are_list_items_not_quantities():
+    feats = F.family_features(doc("- Kinh phí hạn hẹp.", "2. Phong trào thi đua “Dân vận khéo”",
+                                  "a) Tăng cường đối thoại.", "Kinh phí hạn hẹp."))
+    assert feats.enumerator.tolist() == [1.0, 1.0, 1.0, 0.0]
+    assert feats._quantities.tolist() == [0, 0, 0, 0]
+
+
+def test_meeting_proceedings_are_other_but_proposals_are_priorities(model):
+    out = model.transform(doc(
+        "Sáng 3/10, Ban Dân vận Tỉnh ủy tổ chức hội nghị giao ban công tác dân vận quý III.",
+        "Quý III, các cấp hội đã vận động hội viên hiến 15.000 m2 đất làm đường giao thông.",
+        "Tại hội nghị, Ban Dân vận Tỉnh ủy trao Bằng khen cho 5 tập thể có thành tích xuất sắc.",
+        "Cũng tại hội nghị, Ủy ban MTTQ tỉnh đã hiệp thương cử bổ sung 1 Phó Chủ tịch.",
+        "Hội nghị được tổ chức trực tuyến tới 12 điểm cầu cấp huyện.",
+        "Tại hội nghị, các đại biểu tập trung thảo luận, đề xuất tỉnh sớm ban hành quy chế phối hợp mới.",
+        "Đại diện Hội Cựu chiến binh tỉnh kiến nghị bổ sung kinh phí cho các tổ tự quản.",
+        "Tại hội nghị, các đại biểu đã thảo luận, chỉ ra một số hạn chế trong công tác phối hợp.",
+    ))
+    assert list(out.family) == ["other", "achievement", "other", "other", "other",
+                                "priority", "priority", "limitation"]
+    assert out.family_evidence.iloc[2] == "framing: meeting proceedings"
+    assert out.family_evidence.iloc[6].startswith("rule: proposal")
+
+
+def test_petitions_received_and_passive_progress_are_not_tasks(model):
+    fams = families_of(
+        model,
+        "Năm 2024, Mặt trận các cấp tổng hợp 530 ý kiến, kiến nghị của cử tri gửi đến kỳ họp.",
+        "Cuộc vận động “Toàn dân đoàn kết xây dựng nông thôn mới” tiếp tục được đẩy mạnh ở các xã.",
+        "Năm 2025, công tác giám sát cần tiếp tục được tăng cường.",
+    )
+    assert fams[0] != "priority"  # petitions received
+    assert fams[1:] == ["achievement", "priority"]
+
+
+def test_leader_requests_open_the_tasks_and_praise_is_a_result(model):
+    out = model.transform(doc(
+        "Năm 2024, các cấp hội đã giải ngân 80 tỷ đồng vốn vay ưu đãi cho hội viên.",
+        "Phát biểu tại hội nghị, đồng chí Phó Bí thư Tỉnh ủy đánh giá cao những kết quả mà các đoàn thể đạt được.",
+        "Đồng chí đề nghị các cấp hội bám sát cơ sở, lắng nghe ý kiến của Nhân dân.",
+        "Chủ động nắm tình hình, kịp thời tham mưu giải quyết các vụ việc phức tạp.",
+        "Kết luận hội nghị, đồng chí Trưởng ban ghi nhận những kết quả đã đạt được, đồng thời đề nghị các cấp trong quý IV tập trung vận động Nhân dân.",
+    ))
+    assert list(out.family) == ["achievement", "achievement", "priority", "priority", "priority"]
+    assert out.family_evidence.iloc[1].startswith("rule: praise of the results")
+    assert out.family_evidence.iloc[3].startswith('section: after "Đồng chí đề nghị')
+
+
+def test_planned_year_opener_closes_the_shortcomings(model):
+    out = model.transform(doc(
+        "Năm 2024, Ủy ban MTTQ tỉnh đã tổ chức 40 hội nghị phản biện xã hội.",
+        "Hội nghị cũng chỉ ra một số hạn chế như: hoạt động giám sát ở cấp xã chưa thường xuyên.",
+        "Năm 2025 là năm tổ chức đại hội đảng bộ các cấp, hướng tới Đại hội XIV của Đảng.",
+        "Mặt trận các cấp tập trung tuyên truyền, vận động Nhân dân tham gia góp ý văn kiện.",
+    ))
+    assert list(out.family) == ["achievement", "limitation", "priority", "priority"]
+
+
+def test_a_meeting_headline_with_its_agenda_does_not_open_the_tasks(model):
+    out = model.transform(doc(
+        "Hội Nông dân tỉnh tổng kết công tác hội năm 2024, triển khai nhiệm vụ năm 2025",
+        "Năm 2024, Hội Nông dân các cấp tiếp tục được củng cố, kiện toàn.",
+        "Thời gian tới, các cấp hội tập trung hỗ trợ nông dân chuyển đổi số.",
+    ))
+    assert list(out.family) == ["other", "achievement", "priority"]
+    assert out.family_evidence.iloc[0] == "framing: headline naming the event"
+
+
+def test_titles_carry_a_claim_or_name_a_model(model):
+    claim = model.transform(doc("Công tác dân vận năm 2024: Lấy dân làm gốc, tạo đồng thuận xã hội",
+                                "Năm 2024, toàn tỉnh đã vận động 12 tỷ đồng cho Quỹ Vì người nghèo."))
+    assert claim.family.iloc[0] == "achievement"
+    assert claim.family_evidence.iloc[0] == "rule: title stating a claim"
+    named = model.transform(doc("Mô hình “Tổ hòa giải ở cơ sở” ở vùng biên giới",
+                                "Năm 2024, toàn tỉnh đã vận động 12 tỷ đồng cho Quỹ Vì người nghèo."))
+    assert named.family.iloc[0] == "model"
+    series = model.transform(doc("Bài 3: Gần dân, hiểu dân, giúp dân",
+                                 "Năm 2024, toàn tỉnh đã vận động 12 tỷ đồng cho Quỹ Vì người nghèo."))
+    assert series.family_evidence.iloc[0] != "rule: title stating a claim"  # "Bài 3" names no topic
+
+
+def test_a_model_is_introduced_described_and_its_results_told(model):
+    out = model.transform(doc(
+        "Năm 2020, Hội Nông dân xã thành lập mô hình “Tổ nông dân tự quản an ninh trật tự”.",
+        "Theo đó, mỗi tổ có từ 10 đến 15 hội viên, thay phiên nhau tuần tra vào ban đêm.",
+        "Tổ viên đi tuần tra trên tuyến đường liên xã.",
+        "Ảnh: T.N",
+        "Ông Nguyễn Văn Tư, tổ trưởng, chia sẻ: “Lúc đầu bà con chưa quen, làm lâu rồi ai cũng ủng hộ”.",
+        "Đến nay, địa bàn xã không còn xảy ra trộm cắp tài sản, 100% hộ ký cam kết an ninh trật tự.",
+        "Ông Tư chia sẻ: “Trước đây, nhiều đêm phải thức canh trâu bò, nay đã có tổ tuần tra”.",
+    ))
+    assert list(out.family) == ["model", "model", "model", "other", "model", "achievement", "achievement"]
+    assert out.family_evidence.iloc[0].startswith("rule: introduces a named model")
+    assert out.family_evidence.iloc[4].startswith("rule: describes the model introduced before")
+
+
+def test_lists_of_named_models_versus_a_movement_reported_as_pushed(model):
+    fams = families_of(
+        model,
+        "Năm 2024, các cấp hội đăng ký 45 mô hình; tiêu biểu như “Chi hội không có hội viên nghèo”, “Đoạn đường hoa phụ nữ”.",
+        "Hội Phụ nữ các cấp duy trì các mô hình “Tiết kiệm vì phụ nữ nghèo”, “Nuôi heo đất giúp hội viên”.",
+        "Phong trào thi đua “Dân vận khéo” tiếp tục được duy trì ở các cơ quan, đơn vị.",
+    )
+    assert fams == ["model", "model", "achievement"]
+
+
+def test_difficulties_as_backdrop_quoted_names_and_results_are_not_shortcomings(model):
+    fams = families_of(
+        model,
+        "Năm 2024, mặc dù còn nhiều khó khăn do thiên tai, các cấp hội đã hỗ trợ 300 hộ sửa chữa nhà ở.",
+        "Hưởng ứng phong trào “Không để ai bị bỏ lại phía sau”, Nhân dân đã đóng góp 5.000 ngày công.",
+        "Sau 3 năm, số hộ nghèo của xã giảm từ 120 hộ xuống còn 35 hộ.",
+        "Một số quy định về phối hợp giữa các đoàn thể không còn phù hợp.",
+    )
+    assert fams == ["achievement", "achievement", "achievement", "limitation"]
+
+
 # ------------------------------------------------------------------ past versus future
 
 
@@ -302,25 +548,30 @@ def test_lexicon_is_data_and_matches_any_spelling():
 # ------------------------------------------------------------------ stored scores
 
 
-def test_stored_scores_match_a_fresh_loro(loro, gold, model):
-    """dvlib/data/family_scores.json (scripts/evaluate_families.py --write) is what LORO gives now."""
-    import json
-
-    from dvlib.paths import data_file
-
-    stored = json.loads(data_file("family_scores.json").read_text(encoding="utf-8"))
+def test_stored_scores_match_fresh_ones(loro, seed_loro, gold, seeds, model, evaluation, blind_test,
+                                        stored):
+    """dvlib/data/family_scores.json (scripts/evaluate_families.py --write) is what the
+    evaluations give now: LORO on seeds + dev, LORO on the seeds, the dev reports through the
+    pipeline, the snippets and the blind TEST reports."""
+    r3 = lambda d: {k: round(v, 3) for k, v in d.items()}  # noqa: E731
     _, report = loro
-    overall = report[report.scope == "all"].set_index("family")["f1"]
-    assert round(stored["loro_macro_f1"], 3) == round(float(overall["macro"]), 3)
-    assert {f: round(v, 3) for f, v in stored["loro_per_family_f1"].items()} == {
-        f: round(float(overall[f]), 3) for f in FAMILIES}
-    per_report = report[(report.scope != "all") & (report.family == "macro")].set_index("scope")["f1"]
-    assert {k: round(v, 3) for k, v in stored["loro_per_report_macro_f1"].items()} == {
-        k: round(float(v), 3) for k, v in per_report.items()}
-    assert stored["n_gold_sentences"] == len(gold) and stored["n_reports"] == gold.file.nunique()
+    _, seed_report = seed_loro
+    _, dev_report = evaluation.dev_pipeline_loro()
     snippets = pd.read_csv(SNIPPETS, keep_default_na=False)
-    rep = F.family_report(snippets.label, model.predict(snippets))
-    assert round(stored["snippets_macro_f1"], 3) == round(float(rep[rep.family == "macro"].f1.iloc[0]), 3)
+    snippets_rep = F.family_report(snippets.label, model.predict(snippets))
+    test_pred, test_rep = blind_test
+    fresh = evaluation.measured_scores(gold, report, seeds, seed_report, dev_report, snippets_rep,
+                                       test_pred, test_rep)
+    assert set(fresh) == set(stored)
+    for key, value in fresh.items():
+        if isinstance(value, dict):
+            assert r3(stored[key]) == r3(value), key
+        elif isinstance(value, float):
+            assert round(stored[key], 3) == round(value, 3), key
+        else:
+            assert stored[key] == value, key
+    assert stored["n_gold_sentences"] == len(gold) and stored["n_reports"] == 10
+    assert stored["n_seed_sentences"] == len(seeds) == 216
     assert "leave-one-report-out" in stored["measured_with"]
 
 

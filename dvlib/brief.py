@@ -215,7 +215,7 @@ class Brief:
 # --------------------------------------------------------------------------- helpers
 
 def _blank(series: pd.Series) -> pd.Series:
-    return series.fillna("").astype(str)
+    return series.astype(object).where(series.notna(), "").astype(str)
 
 
 def _join(items: Sequence[str], L: dict) -> str:

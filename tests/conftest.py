@@ -28,3 +28,14 @@ def corpus_copy(tmp_path) -> Path:
 def _isolated_cache(tmp_path_factory, monkeypatch):
     # Tests never write caches into the user's build/ folder.
     monkeypatch.setenv("DVLIB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "dvlib-cache"))
+
+
+def seed(prefix: str) -> str:
+    """The text of seed report ``prefix`` ("000" ... "004") as stored."""
+    return next(CORPUS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def masked(text: str) -> str:
+    """The text with its site furniture masked to spaces (what province inference reads)."""
+    from dvlib import boilerplate as bp
+    return bp.mask_boilerplate(text, bp.find_boilerplate(text))

@@ -16,18 +16,7 @@ from dvlib.paths import data_file
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
-def seed(prefix: str) -> str:
-    return next(CORPUS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
-
-
-def masked(text: str) -> str:
-    """Site boilerplate masked to spaces: dvlib.boilerplate if present, else cut the trailer."""
-    try:
-        from dvlib import boilerplate as bp
-        return bp.mask_boilerplate(text, bp.find_boilerplate(text))
-    except ImportError:
-        cut = text.find("Các tin khác")
-        return text if cut < 0 else text[:cut] + " " * (len(text) - cut)
+from conftest import masked, seed  # noqa: E402
 
 
 # ---------------------------------------------------------------------------- tables

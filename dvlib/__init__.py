@@ -24,4 +24,7 @@ from .run import make_brief, run_all  # noqa: E402
 from .store import get_analysis, load_analysis  # noqa: E402
 
 __all__ = ["Analysis", "Corpus", "analyze", "compare_tables", "get_analysis", "label_sentences",
-           "load_analysis", "load_corpus", "make_brief", "run_all", "__version__"]
+           "load_analysis", "load_corpus", "make_brief", "run_all", "__version__",
+           # the stage modules, for notebooks: dvlib.compare.drilldown(...), dvlib.figures...
+           "codebook", "compare", "entities", "families", "figures", "formulas", "keyness",
+           "paths", "run", "store", "subthemes"]

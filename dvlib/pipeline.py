@@ -11,9 +11,8 @@ import contextlib
 import hashlib
 import os
 import sys
+import json
 import time
-import json
-import json
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,13 +32,8 @@ from . import tokenize as _tokenize
 from .corpus import load_corpus
 from .parallel import map_documents
 
-FAMILIES = ("limitation", "priority", "model", "achievement", "other")
 THEME_FAMILIES = ("limitation", "priority", "model")
 RANDOM_STATE = 0
-# Working columns that are large or internal: not written to the CSV tables.
-_DOC_INTERNAL = ["text", "masked_text", "content", "path_resolved", "title_hint", "date_hint",
-                 "url_hint", "outlet_hint"]
-_SENT_INTERNAL = ["tokens", "token_spans", "terms"]
 
 
 @dataclass

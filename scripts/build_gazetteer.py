@@ -9,7 +9,6 @@ post-merger province. Usage:
 """
 import csv
 import json
-import re
 import sys
 from pathlib import Path
 

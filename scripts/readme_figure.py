@@ -1,5 +1,4 @@
 """Redraw docs/family_profile.png (the README figure) from the bundled corpus."""
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 

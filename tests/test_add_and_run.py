@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import csv
-import json
 import shutil
 from html.parser import HTMLParser
 
-import pandas as pd
 import pytest
 
 from dvlib.add import add_reports

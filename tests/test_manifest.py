@@ -1,4 +1,3 @@
-import pandas as pd
 
 from dvlib.manifest import parse_manifest_date, read_manifest
 

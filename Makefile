@@ -13,6 +13,8 @@ STAMP  := $(VENV)/.dvlib-installed
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	@# A kernel of this environment, so notebooks never run in another Python that lacks dvlib
+	$(PY) -m ipykernel install --sys-prefix --name dvlib --display-name "Python (dvlib)" > /dev/null
 	@touch $(STAMP)
 
 run: $(STAMP)

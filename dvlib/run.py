@@ -101,11 +101,19 @@ def notebook_paths() -> list[Path]:
     return sorted(paths.notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
 
 
-def execute_notebook(src: Path, out_dir: Path, parameters: dict, kernel: str = "python3") -> Path:
+def notebook_kernel() -> str:
+    """The "dvlib" kernel the Makefile installs into .venv, else this Python's own "python3"."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    return "dvlib" if "dvlib" in KernelSpecManager().find_kernel_specs() else "python3"
+
+
+def execute_notebook(src: Path, out_dir: Path, parameters: dict, kernel: str | None = None) -> Path:
     """Run one notebook headless into ``out_dir`` and render it to HTML beside it."""
     import nbformat
     import papermill as pm
     from nbconvert import HTMLExporter
+
+    kernel = kernel or notebook_kernel()
 
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / src.name

@@ -33,13 +33,6 @@ class Corpus:
     boilerplate: pd.DataFrame
     problems: list[str] = field(default_factory=list)
 
-    @property
-    def content(self) -> pd.DataFrame:
-        """Sentences that are report content: not site furniture, not in a republished copy."""
-        dups = set(self.documents.loc[self.documents["duplicate_of"] != "", "doc_id"])
-        s = self.sentences
-        return s[(s["boilerplate"] == "") & ~s["doc_id"].isin(dups)]
-
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], pd.DataFrame, list[str]]:
     """Files to read (path, path as given) and the manifest rows that describe them.

@@ -18,6 +18,24 @@ import pandas as pd
 MIN_ROWS_FOR_POOL = 4000
 
 
+def document_chunks(frame: pd.DataFrame, n_chunks: int) -> list[pd.DataFrame]:
+    """About ``n_chunks`` runs of consecutive rows of similar size, never splitting a
+    document (its rows must be contiguous)."""
+    codes, _ = pd.factorize(frame["doc_id"])
+    bounds = [round(i * len(frame) / n_chunks) for i in range(n_chunks + 1)]
+    chunks, start = [], 0
+    for b in bounds[1:]:
+        end = b
+        while 0 < end < len(frame) and codes[end] == codes[end - 1]:
+            end += 1  # never split a document
+        if end > start:
+            chunks.append(frame.iloc[start:end])
+            start = end
+    if start < len(frame):
+        chunks.append(frame.iloc[start:])
+    return chunks
+
+
 def map_documents(func: Callable[[pd.DataFrame], pd.DataFrame], frame: pd.DataFrame,
                   n_jobs: int | None = None, min_rows: int = MIN_ROWS_FOR_POOL,
                   keep_index: bool = True) -> pd.DataFrame:
@@ -34,19 +52,8 @@ def map_documents(func: Callable[[pd.DataFrame], pd.DataFrame], frame: pd.DataFr
     if (jobs <= 1 or len(frame) < min_rows or not contiguous
             or not sys.platform.startswith("linux")):
         return func(frame)
-    # Contiguous runs of documents, about 4 chunks per worker so an uneven chunk evens out.
-    n_chunks = jobs * 4
-    bounds = [round(i * len(frame) / n_chunks) for i in range(n_chunks + 1)]
-    chunks, start = [], 0
-    for b in bounds[1:]:
-        end = b
-        while 0 < end < len(frame) and codes[end] == codes[end - 1]:
-            end += 1  # never split a document
-        if end > start:
-            chunks.append(frame.iloc[start:end])
-            start = end
-    if start < len(frame):
-        chunks.append(frame.iloc[start:])
+    # About 4 chunks per worker so an uneven chunk evens out.
+    chunks = document_chunks(frame, jobs * 4)
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
         parts = list(pool.map(func, chunks))

@@ -56,6 +56,11 @@ class Analysis:
         """Report content joined with province, date, outlet ...: what comparisons count."""
         return _compare.content_sentences(self.sentences, self.documents)
 
+    def content_for(self, provinces: Sequence[str] | None = None) -> pd.DataFrame:
+        """:attr:`content` restricted to ``provinces`` (all when empty)."""
+        content = self.content
+        return content[content["province"].isin(list(provinces))] if provinces else content
+
     def corpus_hash(self) -> str:
         return corpus_hash(self.documents)
 

@@ -73,9 +73,7 @@ def make_brief(analysis, provinces: Sequence[str] | None = None, lang: str = "vi
     """Build the comparative brief from an analysis; write md/html/docx if ``out_dir``."""
     from . import brief as _brief
     from .compare import profile
-    content = analysis.content
-    if provinces:
-        content = content[content["province"].isin(list(provinces))]
+    content = analysis.content_for(provinces)
     prof = analysis.tables.get("profile_family")
     if provinces or prof is None:
         prof = profile(content, by="family", n_boot=analysis.params.get("n_boot", 1000),

@@ -4,7 +4,7 @@ import pytest
 
 from dvlib import codebook, families
 from dvlib.corpus import load_corpus
-from dvlib.parallel import map_documents
+from dvlib.parallel import document_chunks, map_documents
 
 
 @pytest.fixture(scope="module")
@@ -26,15 +26,23 @@ def test_codes_in_workers_equal_serial(seed_sentences):
     assert len(serial) > 50
 
 
-def test_documents_are_never_split_and_shuffled_rows_run_serially(seed_sentences):
-    seen = []
+def test_chunks_never_split_a_document_and_cover_every_row(seed_sentences):
+    for n in (2, 3, 7, 50):
+        chunks = document_chunks(seed_sentences, n)
+        owners = [set(c["doc_id"]) for c in chunks]
+        for doc in seed_sentences["doc_id"].unique():
+            assert sum(doc in o for o in owners) == 1, (n, doc)
+        pd.testing.assert_frame_equal(pd.concat(chunks), seed_sentences)
+    assert len(document_chunks(seed_sentences, 5)) > 1
 
-    def record(chunk):
-        seen.append(sorted(set(chunk["doc_id"])))
+
+def test_rows_of_a_document_out_of_order_run_in_this_process(seed_sentences):
+    calls = []
+
+    def record(chunk):  # a closure cannot be sent to a worker: it only runs here
+        calls.append(len(chunk))
         return chunk
 
-    # in this process (a lambda-free closure cannot be pickled), so check the chunking logic
-    # through the serial fallback for non-contiguous input
     shuffled = seed_sentences.sample(frac=1, random_state=0)
     out = map_documents(record, shuffled, n_jobs=2, min_rows=0)
-    assert len(seen) == 1 and out.equals(shuffled)
+    assert calls == [len(shuffled)] and out.equals(shuffled)

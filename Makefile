@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine:
 #   make run    analyse corpus/ and build every table, figure, notebook and brief into build/
-#   make test   run the test suite
+#   make test   run the test suite (what CI runs; under 2 minutes)
+#   make test-fast  the fast tier for the edit loop: every test not marked slow (under 30 s)
 # Both create .venv on first use and install the pinned stack from pyproject.toml
 # (requirements.lock pins the transitive packages).
 PYTHON ?= python3
@@ -8,7 +9,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.dvlib-installed
 
-.PHONY: run test analyze bench clean-build strip-notebooks
+.PHONY: run test test-fast analyze bench fit-family-model clean-build strip-notebooks
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +26,13 @@ analyze: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"
+
+# refit the stored family classifier after editing the gold, the cue lexicon or the features
+fit-family-model: $(STAMP)
+	$(PY) evaluation/fit_family_model.py
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_pipeline.py

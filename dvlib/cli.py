@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import paths
+from dvlib import config
 
 
 def _print_problems(problems: list[str]) -> None:
@@ -23,7 +23,7 @@ def _print_problems(problems: list[str]) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from .pipeline import analyze
+    from dvlib.pipeline import analyze
 
     out = Path(args.out)
     result = analyze(args.paths, out, n_jobs=args.jobs, progress=not args.quiet,
@@ -40,7 +40,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .run import run_all
+    from dvlib.pipeline import run_all
 
     res = run_all(args.corpus, args.out, provinces=args.provinces, lang=args.lang,
                   progress=not args.quiet)
@@ -53,8 +53,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    from .run import make_brief
-    from .store import get_analysis
+    from dvlib.report.notebooks import make_brief
+    from dvlib.pipeline import get_analysis
 
     out = Path(args.out)
     analysis = get_analysis(args.corpus, out, progress=not args.quiet)
@@ -66,7 +66,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from .add import add_reports
+    from dvlib.load.add import add_reports
 
     res = add_reports(args.files, args.corpus, province=args.province or "",
                       date=args.date or "", title=args.title or "", outlet=args.outlet or "",
@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("analyze", help="analyse reports (files and folders) into tables")
     a.add_argument("paths", nargs="+", help="report files and folders (a folder's manifest.csv describes its files)")
-    a.add_argument("--out", default=str(paths.build_dir()), help="output folder (default: build/)")
+    a.add_argument("--out", default=str(config.build_dir()), help="output folder (default: build/)")
     a.add_argument("--jobs", type=int, default=None, help="worker processes for tokenising (default: all cores)")
     a.add_argument("--refit", action="store_true", help="refit the sub-themes instead of reusing the saved ones")
     a.add_argument("--force", action="store_true", help="recompute even if nothing changed since the last run")
@@ -112,8 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, func, helptext in (("run", cmd_run, "analyse corpus/, execute the notebooks, write the brief"),
                                  ("brief", cmd_brief, "write the comparative brief (md, html, docx)")):
         r = sub.add_parser(name, help=helptext)
-        r.add_argument("--corpus", default=str(paths.corpus_dir()), help="corpus folder (default: corpus/)")
-        r.add_argument("--out", default=str(paths.build_dir()), help="output folder (default: build/)")
+        r.add_argument("--corpus", default=str(config.corpus_dir()), help="corpus folder (default: corpus/)")
+        r.add_argument("--out", default=str(config.build_dir()), help="output folder (default: build/)")
         r.add_argument("--provinces", nargs="*", default=None, help="provinces to compare (default: all)")
         r.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of headings and labels")
         r.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("add", help="copy new reports into the corpus and append the manifest")
     d.add_argument("files", nargs="+")
-    d.add_argument("--corpus", default=str(paths.corpus_dir()), help="corpus folder (default: corpus/)")
+    d.add_argument("--corpus", default=str(config.corpus_dir()), help="corpus folder (default: corpus/)")
     for opt in ("province", "date", "title", "outlet", "url"):
         d.add_argument(f"--{opt}", default=None)
     d.set_defaults(func=cmd_add)

@@ -54,3 +54,49 @@ ENTITY_COLUMNS = [
     "doc_id", "sentence_id", "kind", "text", "normalised", "value", "unit",
     "start", "end",       # offsets into the document's text
 ]
+
+# The theme families of the annotation guide, in this order everywhere (tables, figures, brief).
+FAMILIES = ("limitation", "priority", "model", "achievement", "other")
+# The families the comparison and the brief set side by side (shared vs distinctive, keyness).
+COMPARED_FAMILIES = ("limitation", "priority", "model")
+# The families whose sentences are clustered into sub-themes ("other" is framing, not content).
+SUBTHEME_FAMILIES = ("limitation", "priority", "model", "achievement")
+
+ENTITY_KINDS = ("document_code", "document_reference", "named_model", "organisation", "indicator",
+                "place")
+
+# What each stage's output must carry (stages may add columns, never drop these).
+TABLES = {
+    "documents": DOCUMENT_COLUMNS,
+    "sentences": SENTENCE_COLUMNS,
+    "tokens": SENTENCE_COLUMNS + ["tokens", "terms"],
+    "labelled": SENTENCE_COLUMNS + ["family", "family_score", "family_evidence"],
+    "entities": ENTITY_COLUMNS,
+    "boilerplate": ["doc_id", "start", "end", "kind", "text"],
+}
+
+
+class SchemaError(ValueError):
+    """A table lacks columns its contract requires, or holds a value outside its kinds."""
+
+
+def validate(df, table: str):
+    """Check ``df`` against the contract of ``table`` (a key of :data:`TABLES`) and return it.
+
+    Raises :class:`SchemaError` naming the missing columns, or the unknown families / boilerplate
+    kinds / entity kinds found. Cheap: column names and a set of values, never the text.
+    """
+    missing = [c for c in TABLES[table] if c not in df.columns]
+    if missing:
+        raise SchemaError(f"{table} table lacks columns: {', '.join(missing)}")
+    checks = {"family": FAMILIES, "boilerplate": ("",) + tuple(BOILERPLATE_KINDS)}
+    if table == "entities":
+        checks = {"kind": ENTITY_KINDS}
+    elif table == "boilerplate":
+        checks = {"kind": tuple(BOILERPLATE_KINDS)}
+    for col, allowed in checks.items():
+        if col in df.columns and len(df):
+            unknown = set(df[col].dropna().unique()) - set(allowed)
+            if unknown:
+                raise SchemaError(f"{table}.{col} holds unknown values: {sorted(map(str, unknown))}")
+    return df

@@ -18,7 +18,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from dvlib.paths import data_file
+from dvlib.schema import SENTENCE_COLUMNS, validate
+from dvlib.text.data import data_file
 
 MAX_SENTENCE_CHARS = 2000
 
@@ -164,3 +165,81 @@ def sentences_frame(documents: pd.DataFrame, max_chars: int = MAX_SENTENCE_CHARS
     for col in ("sentence_index", "paragraph_index", "start", "end"):
         frame[col] = frame[col].astype("int64")
     return frame
+
+
+def _mark_sentences(sentences: pd.DataFrame, spans: pd.DataFrame) -> pd.Series:
+    """The boilerplate kind of each sentence ("" for content): the span that contains it."""
+    kinds = pd.Series("", index=sentences.index, dtype=object)
+    if spans.empty or sentences.empty:
+        return kinds
+    # Every (sentence, span of its document) pair at once; a report has few spans.
+    sent = pd.DataFrame({"doc_id": sentences["doc_id"].to_numpy(), "_row": range(len(sentences)),
+                         "start": sentences["start"].to_numpy(), "end": sentences["end"].to_numpy()})
+    sp = pd.DataFrame({"doc_id": spans["doc_id"].to_numpy(), "_order": range(len(spans)),
+                       "span_start": spans["start"].to_numpy(), "span_end": spans["end"].to_numpy(),
+                       "kind": spans["kind"].to_numpy()})
+    pairs = sent.merge(sp, on="doc_id")
+    pairs = pairs[(pairs["span_start"] <= pairs["start"]) & (pairs["span_end"] >= pairs["end"])]
+    # The first containing span in table order, as a scan of the spans would find.
+    pairs = pairs.sort_values("_order", kind="stable").drop_duplicates("_row")
+    kinds.iloc[pairs["_row"].to_numpy()] = pairs["kind"].to_numpy()
+    return kinds
+
+
+def segment(documents: pd.DataFrame, boilerplate: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The segment stage: the sentences of every document (columns ``doc_id``, ``text``), with
+    paragraph and sentence indexes, character offsets into the text, and the kind of site
+    furniture each lies in (``boilerplate``, "" for report content) from the load stage's
+    ``boilerplate`` spans."""
+    sentences = sentences_frame(documents[["doc_id", "text"]])
+    spans = boilerplate if boilerplate is not None else pd.DataFrame(
+        columns=["doc_id", "start", "end", "kind", "text"])
+    sentences["boilerplate"] = _mark_sentences(sentences, spans)
+    return validate(sentences[SENTENCE_COLUMNS].reset_index(drop=True), "sentences")
+
+
+# --------------------------------------------------------------------------- content sentences
+# The one definition of "report content" every later stage counts: not site furniture, not a
+# republished copy, with the document's metadata.
+
+# Columns a content-sentence table takes from the documents table.
+DOC_COLUMNS = ["file", "province", "province_2025", "date", "outlet", "title"]
+
+
+def blank_str(series: pd.Series) -> pd.Series:
+    return series.fillna("").astype(str)
+
+
+def content_sentences(sentences: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Report content only, joined with the document's province, date, outlet and file.
+
+    Drops boilerplate (``boilerplate != ""``) and every sentence of a republished copy
+    (``duplicate_of != ""``), so a report printed twice is counted once.
+    """
+    docs = documents
+    if "duplicate_of" in docs.columns:
+        docs = docs[blank_str(docs["duplicate_of"]) == ""]
+    keep = ["doc_id"] + [c for c in DOC_COLUMNS if c in docs.columns]
+    docs = docs[keep]
+    sents = sentences
+    if "boilerplate" in sents.columns:
+        sents = sents[blank_str(sents["boilerplate"]) == ""]
+    # The documents table is the authority on metadata; drop stale copies on the sentences.
+    sents = sents.drop(columns=[c for c in keep if c != "doc_id" and c in sents.columns])
+    out = sents.merge(docs, on="doc_id", how="inner", validate="many_to_one")
+    for col in ("province", "subtheme"):
+        if col in out.columns:
+            out[col] = blank_str(out[col])
+    order = [c for c in ("doc_id", "sentence_index") if c in out.columns]
+    return out.sort_values(order, kind="stable").reset_index(drop=True) if order else out
+
+
+def ensure_content(sentences: pd.DataFrame, documents: pd.DataFrame | None) -> pd.DataFrame:
+    """Accept either raw sentences + documents, or an already joined content table."""
+    if documents is not None:
+        return content_sentences(sentences, documents)
+    if "boilerplate" in sentences.columns:
+        sentences = sentences[blank_str(sentences["boilerplate"]) == ""]
+    return sentences
+
+

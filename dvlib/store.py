@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import atomic
-from .pipeline import Analysis, analyze
+from dvlib.runtime import atomic
+from dvlib.analysis import Analysis
+from dvlib import config
 
 _DOC_INTERNAL = ["text", "masked_text", "content", "path_resolved", "title_hint", "date_hint",
                  "url_hint", "outlet_hint"]
@@ -38,6 +39,8 @@ def _parquet_safe(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_analysis(result: Analysis, out_dir: str | Path) -> list[Path]:
+    """Write every table of ``result`` to ``out_dir`` (CSV, and Parquet where types matter),
+    then ``run.json``; returns the files written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     w = []
@@ -95,25 +98,12 @@ def saved_fingerprint(out_dir: str | Path) -> str:
         return ""
 
 
-def get_analysis(corpus: str | Path | None = None, out_dir: str | Path | None = None,
-                 refresh: bool = False, progress: bool = True) -> Analysis:
-    """The analysis of ``corpus`` saved in ``out_dir``: loaded when current, else recomputed.
-
-    This is what notebooks call: the first one to run does the work, the others reuse it.
-    """
-    from . import paths
-    corpus = Path(corpus) if corpus else paths.corpus_dir()
-    out = Path(out_dir) if out_dir else paths.build_dir()
-    return analyze([corpus], out, progress=progress, force=refresh)
-
-
 def outputs(out_dir: str | Path | None = None) -> pd.DataFrame:
     """The files of an output folder with what each holds and its size (rows or files)."""
     import yaml
 
-    from . import paths
-    out = Path(out_dir) if out_dir else paths.build_dir()
-    described = yaml.safe_load(paths.data_file("outputs.yaml").read_text(encoding="utf-8"))
+    out = Path(out_dir) if out_dir else config.build_dir()
+    described = yaml.safe_load(config.data_file("outputs.yaml").read_text(encoding="utf-8"))
     rows = []
     for name, what in described.items():
         p = out / name.rstrip("/")

@@ -1,7 +1,7 @@
 """Word tokens of sentences: underthesea segmentation, normalised forms, spans, cache.
 
 A token keeps its span in the sentence (so a term can always be quoted in the report's own
-spelling) and a normalised form: :func:`dvlib.normalize.match_form` with syllables joined by
+spelling) and a normalised form: :func:`dvlib.text.normalize.match_form` with syllables joined by
 "_" ("Tỉnh uỷ" -> "tỉnh_ủy").
 
 Institution terms listed in ``data/fixed_words.txt`` are made single tokens *after* underthesea
@@ -30,9 +30,11 @@ import pandas as pd
 import underthesea
 from tqdm import tqdm
 
-from dvlib import atomic
-from dvlib.normalize import match_form, normalize_tones
-from dvlib.paths import cache_dir, data_file
+from dvlib.runtime import atomic
+from dvlib.config import cache_dir, data_file, package_version
+from dvlib.schema import validate
+from dvlib.text import normalize as _normalize
+from dvlib.text.normalize import match_form, normalize_tones
 
 CACHE_FORMAT = 1
 SERIAL_BELOW = 20   # sentences; below this a process pool costs more than it saves
@@ -220,11 +222,7 @@ def content_terms(tokens: list[str], surfaces: list[str] | None = None) -> list[
 # --- cache ---------------------------------------------------------------------------------
 
 def dvlib_version() -> str:
-    try:
-        return metadata.version("dvlib")
-    except metadata.PackageNotFoundError:  # running from a checkout that is not installed
-        import dvlib
-        return getattr(dvlib, "__version__", "0+unknown")
+    return package_version()
 
 
 def underthesea_version() -> str:
@@ -236,7 +234,7 @@ def _fingerprint() -> str:
     """What besides the text decides the tokens: the lexicon and this code."""
     h = hashlib.sha256()
     h.update(data_file("fixed_words.txt").read_bytes())
-    for mod in (Path(__file__), Path(sys.modules["dvlib.normalize"].__file__)):
+    for mod in (Path(__file__), Path(_normalize.__file__)):
         h.update(mod.read_bytes())
     return h.hexdigest()
 
@@ -356,3 +354,17 @@ def tokens_frame(sentences: pd.DataFrame, n_jobs: int | None = None, cache: bool
     out["tokens"] = pd.Series(tokens, index=out.index, dtype=object)
     out["token_spans"] = pd.Series(spans, index=out.index, dtype=object)
     return out
+
+
+def tokenize(sentences: pd.DataFrame, n_jobs: int | None = None, progress: bool = True,
+             cache: bool = True) -> pd.DataFrame:
+    """The tokenize stage: ``sentences`` with ``tokens`` (underthesea words in normalised form,
+    no punctuation) and ``terms`` (the content terms TF-IDF, keyness and clustering count: no
+    stopwords, numbers or person names). Tokens are cached per document (see
+    :func:`tokens_frame`)."""
+    out = tokens_frame(sentences, n_jobs=n_jobs, cache=cache, progress=progress)
+    out["terms"] = [
+        content_terms(toks, [text[a:b] for a, b in spans])
+        for toks, spans, text in zip(out["tokens"], out["token_spans"], out["text"])]
+    # Spans served the person-name filter; a list of tuples per sentence is heavy to keep.
+    return validate(out.drop(columns=["token_spans"]), "tokens")

@@ -3,9 +3,10 @@
 import matplotlib.pyplot as plt
 
 import dvlib
-from dvlib import figures, paths
+from dvlib.report import figures
+from dvlib import config
 
-an = dvlib.get_analysis(paths.corpus_dir(), paths.build_dir())
-target = paths.project_dir() / "docs" / "family_profile.png"
+an = dvlib.get_analysis(config.corpus_dir(), config.build_dir())
+target = config.project_dir() / "docs" / "family_profile.png"
 plt.close(figures.family_profile(an.tables["profile_family"], lang="en", path=target, formats=("png",)))
 print(target)

@@ -37,5 +37,16 @@ def seed(prefix: str) -> str:
 
 def masked(text: str) -> str:
     """The text with its site furniture masked to spaces (what province inference reads)."""
-    from dvlib import boilerplate as bp
+    from dvlib.load import boilerplate as bp
     return bp.mask_boilerplate(text, bp.find_boilerplate(text))
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory) -> Path:
+    """The seed corpus analysed once for the whole session, with the vi and en briefs written
+    (as ``dvlib analyze corpus --force`` + ``dvlib brief`` do). Read-only for the tests."""
+    from reference_digest import build_seed_outputs
+    out = tmp_path_factory.mktemp("seed-build")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DVLIB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "dvlib-cache"))
+        return build_seed_outputs(CORPUS, out)

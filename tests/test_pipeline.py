@@ -8,7 +8,7 @@ import pytest
 
 from dvlib.pipeline import analyze
 
-pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::UserWarning")]
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dvlib.paths import data_file
+from dvlib.config import data_file
 from dvlib.segment import sentences_frame, split_sentences
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import dvlib.tokenize as tk
-from dvlib.normalize import match_form
+from dvlib.text.normalize import match_form
 from dvlib.segment import sentences_frame
 from dvlib.tokenize import content_terms, tokenize_sentence, tokens_frame
 

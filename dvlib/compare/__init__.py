@@ -1,0 +1,63 @@
+"""The compare stage: province x family / sub-theme / code profiles with bootstrap intervals
+(:mod:`~dvlib.compare.profiles`), shared vs distinctive themes, keyness
+(:mod:`~dvlib.compare.keyness`), similarity, shared formulas (:mod:`~dvlib.compare.formulas`),
+keyword in context (:mod:`~dvlib.compare.kwic`), and drill-down from any cell to its sentences.
+
+``compare(sentences, documents, coded) -> {table name: DataFrame}``.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import pandas as pd
+
+from dvlib.compare import formulas, keyness
+from dvlib.compare.formulas import shared_formulas, summarize_formulas
+from dvlib.compare.keyness import log_odds_dirichlet, term_counts
+from dvlib.compare.kwic import kwic
+from dvlib.compare.profiles import (PROFILE_STATS, boilerplate_summary, crosstab, drilldown,
+                                    entities_by_province, profile, shared_vs_distinctive,
+                                    similarity, sort_units, tfidf_similarity, top_shared,
+                                    vietnamese_key)
+from dvlib.schema import COMPARED_FAMILIES, FAMILIES
+from dvlib.segment import content_sentences
+
+__all__ = ["FAMILIES", "PROFILE_STATS", "boilerplate_summary", "compare", "content_sentences",
+           "crosstab", "drilldown", "entities_by_province", "formulas", "keyness", "kwic",
+           "log_odds_dirichlet", "profile", "shared_formulas", "shared_vs_distinctive",
+           "similarity", "sort_units", "summarize_formulas", "term_counts", "tfidf_similarity",
+           "top_shared", "vietnamese_key"]
+
+RANDOM_STATE = 0
+
+
+def compare(sentences: pd.DataFrame, documents: pd.DataFrame, coded: pd.DataFrame,
+            provinces: Sequence[str] | None = None, n_boot: int = 1000,
+            random_state: int = RANDOM_STATE) -> dict[str, pd.DataFrame]:
+    """The compare stage: the province comparison as tables (profiles, shared vs distinctive,
+    keyness, similarity, shared formulas), for every province or a chosen few."""
+    content = content_sentences(sentences, documents)
+    content = content[content["province"] != ""]
+    if provinces:
+        content = content[content["province"].isin(list(provinces))]
+    coded = coded[coded["sentence_id"].isin(content["sentence_id"])]
+    t: dict[str, pd.DataFrame] = {}
+    t["profile_family"] = profile(content, by="family", n_boot=n_boot, random_state=random_state)
+    t["profile_subtheme"] = profile(content, by="subtheme", n_boot=n_boot,
+                                    random_state=random_state)
+    t["profile_code"] = profile(content, by="code", coded=coded, n_boot=n_boot,
+                                random_state=random_state)
+    t["shared_distinctive_subtheme"] = shared_vs_distinctive(t["profile_subtheme"])
+    t["shared_distinctive_code"] = shared_vs_distinctive(t["profile_code"])
+    k = [keyness.keyness(content, group="province")]
+    for fam in COMPARED_FAMILIES:
+        if (content["family"] == fam).any():
+            k.append(keyness.keyness(content, group="province", family=fam))
+    t["keyness"] = pd.concat(k, ignore_index=True)
+    if "family" in t["keyness"]:
+        t["keyness"]["family"] = t["keyness"]["family"].fillna("")
+    shares = crosstab(t["profile_subtheme"], by="subtheme", values="share")
+    t["similarity_subtheme"] = similarity(shares).reset_index()
+    t["similarity_tfidf"] = tfidf_similarity(content).reset_index()
+    t["shared_formulas"] = shared_formulas(content, stoplist=True)
+    return t

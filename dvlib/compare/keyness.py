@@ -1,0 +1,104 @@
+"""Keyness: which terms a province (or a family) uses more than the others.
+
+Monroe, Colaresi & Quinn (2008), "Fightin' Words", weighted log-odds ratio with an informative
+Dirichlet prior. Raw frequency differences are dominated by common words and raw log-odds by
+rare ones; shrinking each group's counts towards the corpus-wide frequencies and dividing by the
+estimated standard deviation (the z-score ``zeta``) ranks terms that are both frequent enough
+and clearly skewed. With five reports, a term used twice in one of them should not top the list.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dvlib.compare.profiles import sort_units
+from dvlib.segment import blank_str, ensure_content
+
+KEYNESS_COLUMNS = ["group", "term", "count_group", "count_rest", "delta", "var", "zeta", "rank"]
+
+
+def term_counts(sentences: pd.DataFrame, group: str = "province") -> pd.DataFrame:
+    """Group x term count matrix from the sentences' ``terms`` lists."""
+    exploded = sentences[[group, "terms"]].explode("terms").dropna(subset=["terms"])
+    exploded = exploded[exploded["terms"].astype(str) != ""]
+    counts = pd.crosstab(blank_str(exploded[group]), exploded["terms"])
+    groups = sort_units(blank_str(sentences[group]))
+    counts = counts.reindex(index=groups, fill_value=0)
+    counts.index.name, counts.columns.name = group, "term"
+    return counts.astype(np.int64)
+
+
+def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None,
+                       alpha0: float | None = None,
+                       reference: str | None = None) -> pd.DataFrame:
+    """Weighted log-odds of every term, each group against the rest (or a ``reference`` group).
+
+    ``counts``: groups x terms. ``prior``: term frequencies of a background (default: the
+    column sums of ``counts``, i.e. the whole corpus), scaled so the pseudo-counts a_w sum to
+    ``alpha0`` (default: the number of term tokens in ``counts``). For group i against j::
+
+        delta_w = log((y_i+a_w)/(n_i+a0-y_i-a_w)) - log((y_j+a_w)/(n_j+a0-y_j-a_w))
+        var_w   = 1/(y_i+a_w) + 1/(y_j+a_w)          zeta_w = delta_w / sqrt(var_w)
+
+    Returns a long table (group, term, count_group, count_rest, delta, var, zeta, rank), rank 1
+    being the term most characteristic of the group.
+    """
+    counts = counts.fillna(0).astype(float)
+    terms = counts.columns
+    if prior is None:
+        prior = counts.sum(axis=0)
+    prior = prior.reindex(terms).astype(float).fillna(0.0)
+    if (prior <= 0).any():
+        # A term unseen in the background still needs a positive pseudo-count (log of 0).
+        floor = prior[prior > 0].min() if (prior > 0).any() else 1.0
+        prior = prior.where(prior > 0, floor)
+    a0 = float(counts.to_numpy().sum()) if alpha0 is None else float(alpha0)
+    a = (prior / prior.sum() * a0).to_numpy()
+    y = counts.to_numpy()
+    total = y.sum(axis=0)
+    frames = []
+    for i, name in enumerate(counts.index):
+        if reference is not None and name == reference:
+            continue
+        y_i = y[i]
+        y_j = y[counts.index.get_loc(reference)] if reference is not None else total - y_i
+        n_i, n_j = y_i.sum(), y_j.sum()
+        delta = (np.log((y_i + a) / (n_i + a0 - y_i - a))
+                 - np.log((y_j + a) / (n_j + a0 - y_j - a)))
+        var = 1.0 / (y_i + a) + 1.0 / (y_j + a)
+        zeta = delta / np.sqrt(var)
+        frame = pd.DataFrame({"group": name, "term": terms, "count_group": y_i.astype(np.int64),
+                              "count_rest": y_j.astype(np.int64), "delta": delta, "var": var,
+                              "zeta": zeta})
+        frame = frame.sort_values(["zeta", "term"], ascending=[False, True], kind="stable")
+        frame["rank"] = np.arange(1, len(frame) + 1)
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=KEYNESS_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[KEYNESS_COLUMNS]
+
+
+def keyness(sentences: pd.DataFrame, group: str = "province", family: str | None = None,
+            documents: pd.DataFrame | None = None, alpha0: float | None = None,
+            min_count: int = 0) -> pd.DataFrame:
+    """Distinctive terms of each group (province by default) against all the others.
+
+    With ``family="limitation"`` only that family's sentences are compared across groups
+    (how do provinces word their shortcomings?), while the prior stays the whole corpus's
+    term frequencies, the background every report is written against. ``min_count`` drops
+    terms used fewer times by the group. Rows carry ``family`` when one was chosen.
+    """
+    sents = ensure_content(sentences, documents)
+    background = term_counts(sents.assign(_all=""), "_all").sum(axis=0)
+    if family is not None:
+        sents = sents[blank_str(sents["family"]) == family]
+    counts = term_counts(sents, group)
+    counts = counts.loc[:, counts.sum(axis=0) > 0]
+    out = log_odds_dirichlet(counts, prior=background, alpha0=alpha0)
+    if min_count:
+        out = out[out["count_group"] >= min_count].copy()
+        out["rank"] = out.groupby("group").cumcount() + 1
+    out = out.rename(columns={"group": group})
+    if family is not None:
+        out.insert(1, "family", family)
+    return out.reset_index(drop=True)

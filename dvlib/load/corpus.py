@@ -1,0 +1,172 @@
+"""Load a corpus: find the reports, read them, mark site furniture, attach metadata. Raw files
+are only ever read.
+
+``load(paths)`` returns a :class:`Corpus` of DataFrames (documents and the site furniture set
+aside; its ``sentences`` are filled by the segment stage, :func:`dvlib.segment.segment`);
+problems (bad files, broken manifest rows) are collected as one line each, and every other
+report is still loaded.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from dvlib.load import boilerplate as _bp
+from dvlib.load import metadata as _meta
+from dvlib.load import read as _read
+from dvlib.load.gazetteer import canonical_province
+from dvlib.load.duplicates import find_duplicates
+from dvlib.load.manifest import MANIFEST_NAME, read_manifest
+from dvlib.schema import DOCUMENT_COLUMNS, SENTENCE_COLUMNS
+
+SUPPORTED_SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf"}
+
+
+BOILERPLATE_COLUMNS = ["doc_id", "start", "end", "kind", "text"]
+
+
+@dataclass
+class Corpus:
+    """The tables of a loaded corpus: ``documents`` (one row per report, with its text and
+    metadata), ``sentences`` (empty until segmented), ``boilerplate`` (the site furniture set
+    aside, verbatim) and the ``problems`` met (one line per skipped file or manifest row)."""
+    documents: pd.DataFrame
+    sentences: pd.DataFrame
+    boilerplate: pd.DataFrame
+    problems: list[str] = field(default_factory=list)
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], pd.DataFrame, list[str]]:
+    """Files to read (path, path as given) and the manifest rows that describe them.
+
+    A folder contributes its report files (top level, not hidden) and its ``manifest.csv``.
+    """
+    files: list[tuple[Path, str]] = []
+    manifests: list[pd.DataFrame] = []
+    problems: list[str] = []
+    seen: set[Path] = set()
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            mpath = p / MANIFEST_NAME
+            if mpath.exists():
+                rows, probs = read_manifest(mpath, canonical_province=canonical_province)
+                manifests.append(rows)
+                problems.extend(str(x) for x in probs)
+            for child in sorted(p.iterdir()):
+                if child.name.startswith(".") or child.name == MANIFEST_NAME or not child.is_file():
+                    continue
+                if child.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    continue  # a folder may hold notes, images ...: only report types are read
+                if child.resolve() not in seen:
+                    seen.add(child.resolve())
+                    files.append((child, str(child)))
+        elif p.is_file():
+            if p.resolve() not in seen:
+                seen.add(p.resolve())
+                files.append((p, str(given)))
+            mpath = p.parent / MANIFEST_NAME
+            if mpath.exists():
+                rows, _ = read_manifest(mpath, canonical_province=canonical_province)
+                manifests.append(rows[rows["path_resolved"] == str(p.resolve())])
+        else:
+            problems.append(f"{given}: no such file or folder")
+    manifest = (pd.concat(manifests, ignore_index=True) if manifests
+                else pd.DataFrame(columns=["path_resolved"]))
+    manifest = manifest.drop_duplicates("path_resolved", keep="first")
+    return files, manifest, problems
+
+
+def _doc_id(raw_sha: str, name: str, taken: set[str]) -> str:
+    doc_id = raw_sha[:16]
+    if doc_id in taken:  # byte-identical copy under another name: still needs its own id
+        doc_id = hashlib.sha256((raw_sha + name).encode()).hexdigest()[:16]
+    taken.add(doc_id)
+    return doc_id
+
+
+def read_documents(files: list[tuple[Path, str]], progress: bool = True
+                   ) -> tuple[pd.DataFrame, list[str]]:
+    rows, problems, taken = [], [], set()
+    for path, given in tqdm(files, desc="reading reports", unit="report", disable=not progress):
+        try:
+            res = _read.read_report(path)
+        except _read.ReportError as exc:
+            problems.append(str(exc))
+            continue
+        rows.append({
+            "doc_id": _doc_id(res.raw_bytes_sha256, path.name, taken),
+            "file": given, "path_resolved": str(path.resolve()),
+            "format": res.format, "encoding": res.encoding, "text": res.text,
+            "title_hint": res.title_hint, "date_hint": res.date_hint,
+            "url_hint": res.url_hint, "outlet_hint": res.outlet_hint,
+        })
+    cols = ["doc_id", "file", "path_resolved", "format", "encoding", "text",
+            "title_hint", "date_hint", "url_hint", "outlet_hint"]
+    return pd.DataFrame(rows, columns=cols), problems
+
+
+def load(paths: Iterable[str | Path] | str | Path, progress: bool = True) -> Corpus:
+    """The load stage: read every report under ``paths`` (files and folders; a folder's
+    ``manifest.csv`` describes its files) into a documents table with metadata (manifest
+    first, inferred second, with evidence) and the boilerplate table. Segmenting into sentences
+    is the next stage (:func:`dvlib.segment.segment`)."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files, manifest, problems = discover(paths)
+    docs, read_problems = read_documents(files, progress=progress)
+    problems.extend(read_problems)
+    if docs.empty:
+        return Corpus(documents=pd.DataFrame(columns=DOCUMENT_COLUMNS),
+                      sentences=pd.DataFrame(columns=SENTENCE_COLUMNS),
+                      boilerplate=pd.DataFrame(columns=BOILERPLATE_COLUMNS),
+                      problems=problems or ["no reports found"])
+
+    span_rows, masked = [], []
+    for doc_id, text in zip(docs["doc_id"], docs["text"]):
+        spans = _bp.find_boilerplate(text)
+        span_rows.extend({"doc_id": doc_id, "start": s.start, "end": s.end, "kind": s.kind,
+                          "text": s.text} for s in spans)
+        masked.append(_bp.mask_boilerplate(text, spans))
+    docs["masked_text"] = masked
+    spans = pd.DataFrame(span_rows, columns=BOILERPLATE_COLUMNS)
+
+    # A report that is nothing but site furniture has no content to analyse.
+    empty = docs["masked_text"].str.strip() == ""
+    for f in docs.loc[empty, "file"]:
+        problems.append(f"{f}: no report text left after removing site furniture")
+    docs = docs[~empty].reset_index(drop=True)
+    spans = spans[spans["doc_id"].isin(docs["doc_id"])].reset_index(drop=True)
+
+    mrows = manifest.merge(docs[["doc_id", "path_resolved"]], on="path_resolved", how="inner")
+    meta = _meta.metadata_frame(docs, mrows)
+    docs = docs.merge(meta, on="doc_id", how="left", suffixes=("", "_meta"))
+
+    return Corpus(documents=docs, sentences=pd.DataFrame(columns=SENTENCE_COLUMNS),
+                  boilerplate=spans, problems=problems)
+
+
+def complete_documents(docs: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """The documents table finished once its sentences are known: ``content`` (the content
+    sentences joined), republished copies flagged (``duplicate_of``), ``n_sentences``,
+    ``n_boilerplate``, ``n_chars``, and the columns in :data:`DOCUMENT_COLUMNS` order."""
+    docs = docs.copy()
+    content = sentences[sentences["boilerplate"] == ""].groupby("doc_id")["text"].agg("\n".join)
+    docs["content"] = docs["doc_id"].map(content).fillna("")
+    docs = docs.merge(find_duplicates(docs), on="doc_id", how="left")
+    counts = sentences.groupby("doc_id")["boilerplate"].agg(
+        n_sentences=lambda b: int((b == "").sum()), n_boilerplate=lambda b: int((b != "").sum()))
+    docs = docs.drop(columns=[c for c in ("n_sentences", "n_boilerplate") if c in docs]).merge(
+        counts, left_on="doc_id", right_index=True, how="left")
+    docs["n_chars"] = docs["text"].str.len()
+    for col in DOCUMENT_COLUMNS:
+        if col not in docs:
+            docs[col] = ""
+    extra = [c for c in docs.columns if c not in DOCUMENT_COLUMNS]
+    docs = docs[DOCUMENT_COLUMNS + extra]
+    return docs

@@ -1,0 +1,282 @@
+"""Figures for the province comparison (seaborn on matplotlib's Agg canvas).
+
+Each function returns a :class:`matplotlib.figure.Figure` and, given ``path``, also writes it as
+PNG and SVG atomically. Figures are built without pyplot (no global figure registry, no GUI
+backend) and inside an rc context, so the caller's matplotlib settings are left untouched.
+The font is set explicitly to DejaVu Sans: it ships with matplotlib and has every precomposed
+Vietnamese letter (ắ, ệ, ữ ...), where many system "sans-serif" fallbacks draw empty boxes.
+"""
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import seaborn as sns
+import yaml
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from dvlib.runtime.atomic import atomic_path
+from dvlib.cluster.codebook import load_codebook
+from dvlib.compare.profiles import PROFILE_STATS, crosstab, sort_units
+from dvlib.schema import COMPARED_FAMILIES, FAMILIES
+from dvlib.config import data_file
+
+FONT = "DejaVu Sans"
+LANGS = ("vi", "en")
+# Sections of labels.yaml that name data values (as opposed to axis and title texts).
+VALUE_KINDS = ("family", "subtheme", "code")
+
+
+@lru_cache(maxsize=1)
+def _labels() -> dict:
+    with open(data_file("labels.yaml"), encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def label(value: str, lang: str = "vi", kind: str | tuple[str, ...] = VALUE_KINDS) -> str:
+    """Display label of a value (family, sub-theme, code) or of an ``axis``/``title`` key.
+
+    Unknown values are shown as they are.
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}")
+    table = _labels()
+    for k in ((kind,) if isinstance(kind, str) else kind):
+        entry = table.get(k, {}).get(value)
+        if entry:
+            return entry[lang]
+    return str(value)
+
+
+def _rc() -> dict:
+    rc = {**sns.axes_style("whitegrid"), **sns.plotting_context("notebook")}
+    rc.update({"font.family": "sans-serif", "font.sans-serif": [FONT],
+               "svg.fonttype": "path", "axes.unicode_minus": False})
+    return rc
+
+
+@contextlib.contextmanager
+def _style() -> Iterator[None]:
+    with mpl.rc_context(_rc()):
+        yield
+
+
+def _new_figure(width: float, height: float) -> Figure:
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)  # Agg regardless of the session's backend
+    return fig
+
+
+def _finish(fig: Figure, path, formats: Iterable[str]) -> Figure:
+    # Draw once inside the style so lazily created tick labels get the font, then pin the font
+    # on every text: a later redraw (a notebook, another rc) still shows Vietnamese letters.
+    fig.canvas.draw()
+    for ax in fig.axes:  # colour bars included; covers ticks created by later draws too
+        ax.tick_params(which="both", labelfontfamily=FONT)
+    for text in fig.findobj(Text):
+        text.set_fontfamily(FONT)
+    if path is not None:
+        save_figure(fig, path, formats)
+    return fig
+
+
+def save_figure(fig: Figure, path: str | os.PathLike, formats: Iterable[str] = ("png", "svg"),
+                dpi: int = 150) -> list[Path]:
+    """Write ``fig`` as ``<path>.png`` (and ``.svg``), each atomically; returns the paths."""
+    path = Path(path)
+    stem = path.with_suffix("") if path.suffix.lower() in (".png", ".svg", ".pdf") else path
+    written = []
+    with _style():
+        for fmt in formats:
+            target = stem.with_name(f"{stem.name}.{fmt}")
+            with atomic_path(target) as tmp:
+                fig.savefig(tmp, format=fmt, dpi=dpi)
+            written.append(target)
+    return written
+
+
+def heatmap(crosstab_df: pd.DataFrame, title: str | None = None, lang: str = "vi",
+            path=None, formats: Iterable[str] = ("png", "svg")) -> Figure:
+    """Province x sub-theme (or family, code) table, cells annotated.
+
+    Shares (all values within [0, 1]) are annotated as percentages, counts as integers.
+    """
+    data = crosstab_df.astype(float)
+    is_share = bool(np.nanmax(data.to_numpy(), initial=0) <= 1.0)
+    annot = data.map(lambda v: "" if pd.isna(v) else (f"{v:.0%}" if is_share else f"{v:.0f}"))
+    by = crosstab_df.columns.name or "subtheme"
+    unit = crosstab_df.index.name or "province"
+    shown = data.rename(columns=lambda c: label(c, lang))
+    with _style():
+        fig = _new_figure(1.6 + 1.1 * data.shape[1], 1.4 + 0.5 * data.shape[0])
+        ax = fig.add_subplot()
+        sns.heatmap(shown, annot=annot.to_numpy(), fmt="", cmap="Blues", vmin=0,
+                    linewidths=0.5, ax=ax,
+                    cbar_kws={"label": label("share" if is_share else "count", lang, "axis")})
+        if is_share:
+            ax.collections[0].colorbar.ax.yaxis.set_major_formatter(
+                mpl.ticker.PercentFormatter(1.0, decimals=0))
+        ax.set_xlabel(label(by, lang, "axis"))
+        ax.set_ylabel(label(unit, lang, "axis"))
+        if data.shape[1] > 6:  # a few columns (e.g. provinces) read better upright
+            ax.tick_params(axis="x", labelrotation=30)
+            for tick in ax.get_xticklabels():
+                tick.set_horizontalalignment("right")
+        ax.tick_params(axis="y", labelrotation=0)
+        ax.set_title(title if title is not None else label("heatmap", lang, "title"))
+        return _finish(fig, path, formats)
+
+
+def family_profile(profile_df: pd.DataFrame, title: str | None = None, lang: str = "vi",
+                   path=None, formats: Iterable[str] = ("png", "svg"), ncols: int = 5) -> Figure:
+    """Shares per province with their bootstrap intervals, one panel per family (or value)."""
+    others = [c for c in profile_df.columns if c not in PROFILE_STATS]
+    unit = "province" if "province" in others else others[0]
+    by = [c for c in others if c != unit][0]
+    values = list(dict.fromkeys(profile_df[by]))
+    if by == "family":
+        values = [f for f in FAMILIES if f in values] + [v for v in values if v not in FAMILIES]
+    units = sort_units(profile_df[unit])
+    ncols = max(1, min(ncols, len(values)))
+    nrows = math.ceil(len(values) / ncols)
+    colors = sns.color_palette("colorblind", len(values))
+    xmax = min(1.0, float(profile_df["ci_high"].max()) * 1.1 + 0.02)
+    with _style():
+        fig = _new_figure(2.6 * ncols + 1.2, 0.45 * len(units) * nrows + 1.4)
+        axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
+        ypos = np.arange(len(units))
+        for ax, value, color in zip(axes, values, colors):
+            sub = profile_df[profile_df[by] == value].set_index(unit).reindex(units)
+            share = sub["share"].to_numpy(dtype=float)
+            err = np.vstack([share - sub["ci_low"].to_numpy(dtype=float),
+                             sub["ci_high"].to_numpy(dtype=float) - share])
+            err = np.clip(np.nan_to_num(err), 0, None)  # no interval (n_boot=0): no bar
+            ax.errorbar(share, ypos, xerr=err, fmt="o", color=color,
+                        ecolor=color, elinewidth=2, capsize=3, markersize=6)
+            ax.set_title(label(value, lang))
+            ax.set_xlim(-0.02 * xmax, xmax)  # a zero share stays a visible dot
+            ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
+        for ax in axes[len(values):]:
+            ax.set_visible(False)
+        axes[0].set_yticks(ypos, units)
+        axes[0].invert_yaxis()  # first province on top, as in a table
+        fig.supxlabel(label("share", lang, "axis"))
+        fig.suptitle(title if title is not None else label("family_profile", lang, "title"))
+        return _finish(fig, path, formats)
+
+
+def keyness_bars(keyness_df: pd.DataFrame, top: int = 10, title: str | None = None,
+                 lang: str = "vi", path=None, formats: Iterable[str] = ("png", "svg"),
+                 ncols: int = 3) -> Figure:
+    """Top terms by zeta for each province (small multiples, one panel per group)."""
+    stats = {"term", "count_group", "count_rest", "delta", "var", "zeta", "rank", "family"}
+    group = next(c for c in keyness_df.columns if c not in stats)
+    groups = sort_units(keyness_df[group])
+    ncols = max(1, min(ncols, len(groups)))
+    nrows = math.ceil(len(groups) / ncols)
+    with _style():
+        fig = _new_figure(4.2 * ncols, (0.28 * top + 1.0) * nrows + 0.8)
+        axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False).ravel()
+        palette = sns.color_palette("colorblind", len(groups))
+        for ax, g, color in zip(axes, groups, palette):
+            sub = keyness_df[(keyness_df[group] == g) & (keyness_df["zeta"] > 0)]
+            sub = sub.nlargest(top, "zeta").assign(
+                shown=lambda d: d["term"].str.replace("_", " ", regex=False))
+            if len(sub):
+                sns.barplot(data=sub, x="zeta", y="shown", color=color, ax=ax)
+            ax.set_title(g)
+            ax.set_ylabel("")
+            ax.set_xlabel(label("zeta", lang, "axis"))
+        for ax in axes[len(groups):]:
+            ax.set_visible(False)
+        fig.suptitle(title if title is not None else label("keyness", lang, "title"))
+        return _finish(fig, path, formats)
+
+
+def similarity_matrix(sim_df: pd.DataFrame, title: str | None = None, lang: str = "vi",
+                      path=None, formats: Iterable[str] = ("png", "svg")) -> Figure:
+    """Province x province similarity (cosine), annotated."""
+    n = len(sim_df)
+    with _style():
+        fig = _new_figure(2.4 + 0.9 * n, 1.6 + 0.75 * n)
+        ax = fig.add_subplot()
+        sns.heatmap(sim_df.astype(float), annot=True, fmt=".2f", vmin=0, vmax=1, cmap="mako_r",
+                    square=True, linewidths=0.5, ax=ax,
+                    cbar_kws={"label": label("similarity", lang, "axis")})
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.tick_params(axis="x", labelrotation=30)
+        for tick in ax.get_xticklabels():
+            tick.set_horizontalalignment("right")
+        ax.tick_params(axis="y", labelrotation=0)
+        ax.set_title(title if title is not None else label("similarity", lang, "title"))
+        return _finish(fig, path, formats)
+
+
+def readable_columns(matrix: pd.DataFrame, topics: pd.DataFrame | None = None,
+                     lang: str = "vi", families: Sequence[str] = COMPARED_FAMILIES,
+                     n_terms: int = 3) -> pd.DataFrame:
+    """A province × sub-theme (or × code) table with readable names, themes as rows.
+
+    Sub-themes are named "limitation-2: tuyên truyền · phối hợp · nắm tình hình" (their first
+    label terms) and restricted to ``families``; codebook codes get their label in ``lang``.
+    Rows are themes so the long names read horizontally in a heatmap.
+    """
+    if topics is not None and not topics.empty:
+        names = {}
+        for t in topics.itertuples():
+            if t.family in families:
+                terms = " · ".join(str(t.label).split(" · ")[:n_terms])
+                names[t.subtheme] = f"{t.subtheme}: {terms}"
+        matrix = matrix[[c for c in matrix.columns if c in names]].rename(columns=names)
+        matrix.columns.name = "subtheme"
+    else:
+        book = load_codebook()
+        labels = {c.id: c.label(lang) for c in book.codes}
+        matrix = matrix.rename(columns=labels)
+        matrix.columns.name = "code"
+    out = matrix.T
+    out.columns.name = matrix.index.name or "province"
+    return out
+
+
+def draw_figures(tables: dict[str, pd.DataFrame], out_dir: Path, lang: str = "vi",
+                 topics: pd.DataFrame | None = None) -> dict[str, Path]:
+    """The comparison's figures as PNG (and SVG) files in ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    figs = {}
+    import matplotlib.pyplot as plt  # only to close figures and free memory
+
+    def save(name, fig):
+        figs[name] = out_dir / f"{name}.png"
+        plt.close(fig)
+
+    save("family_profile", family_profile(tables["profile_family"], lang=lang,
+                                                    path=out_dir / "family_profile.png"))
+    sub = crosstab(tables["profile_subtheme"], by="subtheme", values="share")
+    if topics is not None and not sub.empty:
+        sub = readable_columns(sub, topics, lang)
+        if not sub.empty:
+            save("heatmap_subtheme", heatmap(sub, lang=lang,
+                                                      path=out_dir / "heatmap_subtheme.png"))
+    code = crosstab(tables["profile_code"], by="code", values="share")
+    if not code.empty:
+        save("heatmap_code", heatmap(readable_columns(code, lang=lang), lang=lang,
+                                              path=out_dir / "heatmap_code.png"))
+    key = tables["keyness"]
+    key = key[key["family"] == ""] if "family" in key else key
+    if not key.empty:
+        save("keyness", keyness_bars(key, lang=lang, path=out_dir / "keyness.png"))
+    sim = tables["similarity_subtheme"].set_index(tables["similarity_subtheme"].columns[0])
+    if len(sim) > 1:
+        save("similarity", similarity_matrix(sim, lang=lang, path=out_dir / "similarity.png"))
+    return figs

@@ -1,0 +1,2 @@
+"""Plumbing that imports no stage: atomic writes, worker processes, the garbage-collector pause,
+stage profiling."""

@@ -11,7 +11,22 @@ STAMP  := $(VENV)/.dvlib-installed
 
 .PHONY: run test test-fast analyze bench fit-family-model clean-build strip-notebooks
 
-$(STAMP): pyproject.toml requirements.lock
+# A copied or moved checkout (cp -a) carries a .venv whose scripts, editable install and kernel
+# point at the original path, so `dvlib add` would write into the original's corpus/. The Python
+# .venv's pip runs names the checkout the .venv belongs to: another path makes a fresh .venv.
+VENV_OWNER := $(shell grep -m1 -o '/[^"'"'"' ]*/bin/python[0-9.]*' $(VENV)/bin/pip 2>/dev/null)
+ifneq ($(VENV_OWNER),)
+ifneq ($(patsubst %/,%,$(dir $(VENV_OWNER))),$(CURDIR)/$(VENV)/bin)
+VENV_STALE := venv-moved
+endif
+endif
+
+.PHONY: venv-moved
+venv-moved:
+	@echo "dvlib: .venv belongs to $(VENV_OWNER), not to this checkout ($(CURDIR)): making a new one"
+	rm -rf $(VENV)
+
+$(STAMP): pyproject.toml requirements.lock $(VENV_STALE)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
 	@# A kernel of this environment, so notebooks never run in another Python that lacks dvlib
@@ -34,8 +49,9 @@ test-fast: $(STAMP)
 fit-family-model: $(STAMP)
 	$(PY) evaluation/fit_family_model.py
 
+# make bench BENCH_ARGS="--reports 600 10000" for the issue's sizes (default 600 2000)
 bench: $(STAMP)
-	$(PY) benchmarks/bench_pipeline.py
+	$(PY) benchmarks/bench_pipeline.py $(BENCH_ARGS)
 
 clean-build:
 	rm -rf build

@@ -19,6 +19,7 @@ class Analysis:
     """Everything :func:`dvlib.pipeline.analyze` produced, as DataFrames, plus the problems met
     on the way: ``documents``, ``sentences`` (every sentence, furniture included, with tokens,
     family and sub-theme), ``boilerplate``, ``entities``, ``coded`` (codebook matches),
+    ``claims`` (the clauses and list items of content sentences, with their aspects),
     ``topics`` (the sub-themes), the comparison ``tables``, the ``figures`` written, and the
     ``params`` the analysis ran with."""
     documents: pd.DataFrame
@@ -26,6 +27,7 @@ class Analysis:
     boilerplate: pd.DataFrame
     entities: pd.DataFrame = field(default_factory=pd.DataFrame)
     coded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    claims: pd.DataFrame = field(default_factory=pd.DataFrame)
     topics: pd.DataFrame = field(default_factory=pd.DataFrame)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     figures: dict[str, Path] = field(default_factory=dict)

@@ -7,8 +7,10 @@ runs them and saves the result.
     segment   documents              -> sentences                   dvlib.segment.segment
     tokenize  sentences              -> + tokens, terms             dvlib.tokenize.tokenize
     label     sentences              -> + family, score, evidence   dvlib.label.label
+    claims    content sentences      -> claims (clauses, items)     dvlib.claims.split_claims
     extract   content sentences      -> entities                    dvlib.extract.extract
     cluster   content sentences      -> + subtheme; codebook codes  dvlib.cluster.assign_subthemes, code
+              claims                 -> + aspects, aspect_terms     dvlib.cluster.tag_aspects
     compare   sentences, documents   -> comparison tables           dvlib.compare.compare
     report    tables                 -> figures (brief, notebooks)  dvlib.report.draw_figures
 
@@ -18,30 +20,42 @@ half-written table). The fitted sub-theme model is saved beside the tables and r
 next run, so old reports keep their sub-themes when new ones arrive. A rerun whose inputs,
 settings, and the code and data files the stages declare (:data:`STAGES`) are unchanged reads
 the saved analysis back.
+
+The per-document stages (:data:`DOCUMENT_STEPS`: tokenize, label) run as one pass per batch of
+documents in worker processes or on a Dask cluster (``scheduler=``), cached per document
+(:func:`document_pass`); the corpus-level stages run in this process on whole tables.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import pandas as pd
 from tqdm.auto import tqdm
 
 from dvlib import config
 from dvlib.analysis import RANDOM_STATE, Analysis
-from dvlib.cluster import assign_subthemes, code, codes_vs_subthemes
+from dvlib.claims import split_claims
+from dvlib.cluster import assign_subthemes, code, codes_vs_subthemes, tag_aspects
 from dvlib.compare import compare
 from dvlib.extract import extract
-from dvlib.label import label
+from dvlib.label import CORRECTIONS_FILE, correct, label
 from dvlib.load import Corpus, complete_documents, discover, load
 from dvlib.report.figures import draw_figures
-from dvlib.report.notebooks import BRIEF_DIRNAME, brief_stem, execute_notebook, notebook_paths
+from dvlib.report.notebooks import (BRIEF_DIRNAME, brief_stem, execute_notebook, notebook_paths,
+                                    selection_dirname)
 from dvlib.runtime.profile import stage
 from dvlib.segment import content_sentences, segment
-from dvlib.store import load_analysis, saved_fingerprint, write_analysis
+from dvlib.runtime.atomic import clean_stale_temps
+from dvlib.runtime.lock import folder_lock
+from dvlib.store import (check_output_folder, invalidate, load_analysis, saved_fingerprint,
+                         write_analysis)
 from dvlib.tokenize import tokenize
 
 
@@ -67,9 +81,11 @@ STAGES = (
           ("fixed_words.txt", "stopwords.txt")),
     Stage("label", "sentences -> family", ("label",),
           ("family_cues.yaml", "models/family_model.json")),
+    Stage("claims", "content -> claims", ("claims",), ("claim_rules.yaml",)),
     Stage("extract", "content -> entities", ("extract",),
           ("document_kinds.csv", "organisations.csv", "abbreviations.csv")),
-    Stage("cluster", "content -> sub-themes, codes", ("cluster",), ("codebook.yaml",)),
+    Stage("cluster", "content -> sub-themes, codes, aspects", ("cluster",),
+          ("codebook.yaml", "codebook_rules.yaml")),
     Stage("compare", "tables -> comparison", ("compare",), ("formula_stoplist.txt",)),
     Stage("report", "comparison -> figures", ("report/figures.py",), ("labels.yaml",)),
     Stage("save", "analysis -> files", ("analysis.py", "store.py", "pipeline.py")),
@@ -93,15 +109,160 @@ def tokenize_and_label(sentences, n_jobs: int | None = None, progress: bool = Tr
     return label(tokenize(sentences, n_jobs=n_jobs, progress=progress), n_jobs=n_jobs)
 
 
+# --------------------------------------------------------------------------- per-document pass
+# The per-document stages run as ONE pass per batch of documents in worker processes (or on a
+# Dask cluster), cached per document. Each step takes a batch's tables ({"sentences": ...}, a
+# document's rows contiguous) and returns them with its columns or tables added (every table
+# keeps doc_id). A new per-document stage is one more entry, named like its Stage in STAGES
+# (whose code and data the cache key hashes).
+def _tokenize_step(tables: dict) -> dict:
+    tables["sentences"] = tokenize(tables["sentences"], n_jobs=1, progress=False, cache=False)
+    return tables
+
+
+def _label_step(tables: dict) -> dict:
+    tables["sentences"] = label(tables["sentences"], n_jobs=1)
+    return tables
+
+
+DOCUMENT_STEPS = (("tokenize", _tokenize_step), ("label", _label_step))
+DOCUMENT_CACHE_FORMAT = 1
+BATCH_SENTENCES = 300  # sentences per task: spreads a task's fixed cost, keeps workers even
+
+
+def run_document_steps(sentences):
+    """The per-document pass on one batch (what a worker runs): every step of
+    :data:`DOCUMENT_STEPS` in turn, the tables returned as Arrow (compact to ship back)."""
+    import pyarrow as pa
+    tables = {"sentences": sentences}
+    for _, step in DOCUMENT_STEPS:
+        tables = step(tables)
+    return {k: pa.Table.from_pandas(v, preserve_index=False) for k, v in tables.items()}
+
+
+def document_steps_fingerprint() -> str:
+    """A hash of what the per-document results depend on besides the document: the code and
+    data files of the stages in :data:`DOCUMENT_STEPS`, this module, underthesea's version."""
+    from dvlib.tokenize import underthesea_version
+    names = {n for n, _ in DOCUMENT_STEPS}
+    h = hashlib.sha256(f"{DOCUMENT_CACHE_FORMAT} {underthesea_version()}".encode())
+    for p in stage_files([s for s in STAGES if s.name in names]) + [Path(__file__)]:
+        h.update(p.relative_to(config.PACKAGE_DIR).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _arrow_to_frame(table):
+    """Arrow back to the pandas types the stages produce: list columns as lists of interned
+    strings (the later stages index them), the pandas metadata restoring the rest."""
+    import sys
+    frame = table.to_pandas()
+    meta = {c["name"]: c["numpy_type"] for c in (table.schema.pandas_metadata or {}).get("columns", [])}
+    for name in frame.columns:  # text columns made as object stay object (not pandas' str)
+        if meta.get(name) == "object" and frame[name].dtype != object:
+            frame[name] = frame[name].astype(object)
+    for name, typ in zip(table.schema.names, table.schema.types):
+        if str(typ).startswith(("list", "large_list")):
+            intern = sys.intern
+            frame[name] = pd.Series([[intern(x) for x in v] if v is not None else None
+                                     for v in frame[name]], index=frame.index, dtype=object)
+    return frame
+
+
+def document_pass(sentences, *, n_jobs: int | None = None, scheduler=None,
+                  progress: bool = True, cache: bool = True) -> dict:
+    """Run :data:`DOCUMENT_STEPS` on every document of ``sentences`` (the segment stage's
+    table) and return the tables they make ({"sentences": + tokens, terms, family ...}), rows
+    in input order, identical whether computed here, in workers, on Dask or read from cache.
+
+    Documents whose rows and stage code/data are unchanged are read from the per-document
+    cache (``cache_dir()/documents``, Arrow IPC); the others go to the workers in batches.
+    """
+    import pyarrow as pa
+    from dvlib.runtime.parallel import FrameCache, batches_by_size, map_batches
+    if sentences.empty:
+        return {"sentences": tokenize_and_label(sentences, n_jobs=1, progress=False)}
+    sentences = sentences.reset_index(drop=True)
+    ids = sentences["doc_id"].to_numpy()
+    cuts = [0] + [i for i in range(1, len(ids)) if ids[i] != ids[i - 1]] + [len(ids)]
+    spans = list(zip(cuts, cuts[1:]))  # each document's rows (segment keeps them contiguous)
+    if len({ids[a] for a, _ in spans}) != len(spans):
+        raise ValueError("document_pass: a document's sentences are not contiguous")
+    base = document_steps_fingerprint().encode()
+    row_hash = pd.util.hash_pandas_object(sentences, index=False).to_numpy()
+    keys = [hashlib.sha256(base + row_hash[a:b].tobytes()).hexdigest() for a, b in spans]
+    store = FrameCache(config.cache_dir() / "documents")
+    results: list = [None] * len(spans)
+    if cache:  # the sentences entry lists the document's other tables in its metadata
+        for d, key in enumerate(keys):
+            first = store.get(f"{key}-sentences")
+            if first is None:
+                continue
+            others = (first.schema.metadata or {}).get(b"dvlib_tables", b"").decode().split()
+            got = {"sentences": first, **{n: store.get(f"{key}-{n}") for n in others}}
+            if all(v is not None for v in got.values()):
+                results[d] = got
+    todo = [d for d in range(len(spans)) if results[d] is None]
+    sizes = [spans[d][1] - spans[d][0] for d in todo]
+    groups = [[todo[j] for j in g] for g in batches_by_size(sizes, BATCH_SENTENCES)]
+    batches = [sentences.iloc[spans[g[0]][0]:spans[g[-1]][1]] for g in groups]
+    if batches and not scheduler:  # forked workers inherit the classifier and the CRF model
+        from dvlib.label import default_classifier
+        from dvlib.tokenize import tokenize_sentence
+        default_classifier(), tokenize_sentence("Ban Dân vận Tỉnh ủy")
+    for i, tables in map_batches(run_document_steps, batches, n_jobs=n_jobs, scheduler=scheduler,
+                                 sizes=[len(b) for b in batches], desc="documents",
+                                 unit="sent", progress=progress):
+        for name, table in tables.items():
+            doc_col = table.column("doc_id").to_numpy(zero_copy_only=False)
+            for d in groups[i]:
+                a = int((doc_col == ids[spans[d][0]]).argmax()) if len(doc_col) else 0
+                n = int((doc_col == ids[spans[d][0]]).sum())
+                results[d] = results[d] or {}
+                results[d][name] = table.slice(a, n)
+        for d in groups[i]:
+            if cache:
+                others = [n for n in results[d] if n != "sentences"]
+                for name in others:
+                    store.put(f"{keys[d]}-{name}", results[d][name])
+                first = results[d]["sentences"]  # written last: it marks the entry complete
+                meta = {**(first.schema.metadata or {}), b"dvlib_tables": " ".join(others).encode()}
+                store.put(f"{keys[d]}-sentences", first.replace_schema_metadata(meta))
+    names = list(dict.fromkeys(n for r in results for n in r))
+    return {n: _arrow_to_frame(pa.concat_tables([r[n] for r in results if n in r],
+                                                promote_options="default"))
+            for n in names}
+
+
+def _one_run_per_output(func):
+    """``analyze`` with its output folder checked before any work (read-only, full: one line,
+    :class:`dvlib.store.OutputFolderError`) and locked for the whole run: a second run into
+    the same folder waits, then refuses (:class:`dvlib.runtime.lock.FolderBusy`). Temporary
+    files an interrupted run left there are removed once the lock is held."""
+    @functools.wraps(func)
+    def locked(paths, out_dir=None, *args, **kwargs):
+        if out_dir is None:
+            return func(paths, out_dir, *args, **kwargs)
+        check_output_folder(out_dir)
+        with folder_lock(out_dir):
+            clean_stale_temps(out_dir)
+            return func(paths, out_dir, *args, **kwargs)
+    return locked
+
+
+@_one_run_per_output
 def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None = None, *,
             n_jobs: int | None = None, progress: bool = True, refit: bool = False,
             n_boot: int = 1000, lang: str = "vi", figures: bool = True,
-            force: bool = False) -> Analysis:
+            force: bool = False, scheduler=None) -> Analysis:
     """Load, segment, tokenize, label, extract, cluster and compare a corpus; write everything
     to ``out_dir`` (tables, figures, the sub-theme model, ``run.json``).
 
     A rerun whose inputs, settings and stage code/data are unchanged reads the saved analysis
     back instead of redoing it (``force=True`` recomputes anyway; ``refit=True`` always does).
+    The per-document work (:data:`DOCUMENT_STEPS`) runs in ``n_jobs`` worker processes, or on
+    the Dask cluster ``scheduler`` (an address, a Client or a LocalCluster; default
+    ``DVLIB_SCHEDULER``), and is cached per document; the corpus-level stages run here.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -112,6 +273,8 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
     if out is not None and not (force or refit) and saved_fingerprint(out) == fingerprint:
         saved = load_analysis(out)
         saved.params["reused"] = True
+        if not all((out / name).exists() for name in WORKBENCH_FILES):
+            write_workbench(saved, out, lang=lang)
         return saved
 
     with stage("load corpus"):
@@ -120,26 +283,41 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
     if docs.empty:  # nothing readable: leave any earlier outputs as they are
         return Analysis(documents=docs, sentences=corpus.sentences, boilerplate=corpus.boilerplate,
                         problems=list(corpus.problems))
+    if out is not None:  # before anything in out is replaced: a killed run is never "current"
+        invalidate(out)
+        for name in WORKBENCH_FILES:  # written after run.json: an old one must not stay
+            (out / name).unlink(missing_ok=True)
     with stage("tokens and families"):
-        sentences = tokenize_and_label(corpus.sentences, n_jobs=n_jobs, progress=progress)
+        # one pass per document in workers, or on the Dask cluster at ``scheduler`` (default
+        # DVLIB_SCHEDULER); the tables are the same either way
+        sentences = document_pass(corpus.sentences, n_jobs=n_jobs, progress=progress,
+                                  scheduler=scheduler or config.scheduler_address())["sentences"]
+        # the researcher's corrections (corpus/corrections.csv) win over the machine's labels
+        sentences, fixes = correct(sentences, docs, paths)
+        corpus.problems.extend(fixes)
     model_path = out / "models" / "subthemes.json" if out is not None else None
     with stage("sub-themes"), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # settings are fixed here, not passed
         sentences, model, mapping = assign_subthemes(sentences, docs, model_path, refit=refit,
                                                      random_state=RANDOM_STATE)
     content = content_sentences(sentences, docs)
+    with stage("claims"):
+        claims = split_claims(content)
     with stage("entities"):
         entities = extract(content)
     with stage("codebook"):
         coded = code(content, n_jobs=n_jobs)
+        claims = tag_aspects(claims)
     result = Analysis(documents=docs, sentences=sentences, boilerplate=corpus.boilerplate,
-                      entities=entities, coded=coded, topics=model.topics_frame(),
+                      entities=entities, coded=coded, claims=claims,
+                      topics=actual_sizes(model.topics_frame(), content),
                       problems=list(corpus.problems), subtheme_mapping=mapping,
                       params={"n_boot": n_boot, "random_state": RANDOM_STATE, "refit": refit,
                               "subtheme_params": model.get_params()})
     with stage("comparison tables"):
         result.tables = compare(sentences, docs, coded, n_boot=n_boot)
         result.tables["codes_vs_subthemes"] = codes_vs_subthemes(coded, content).reset_index()
+        result.tables["profile_code"] = with_code_labels(result.tables["profile_code"], lang)
     if out is not None:
         if figures:
             with stage("figures"):
@@ -148,7 +326,47 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
         result.params["corpus_fingerprint"] = fingerprint
         with stage("writing"):
             write_analysis(result, out)
+        with stage("explorer and workbook"):
+            write_workbench(result, out, lang=lang)
     return result
+
+
+def actual_sizes(topics, content):
+    """The sub-themes table with ``size`` = the content sentences each holds now: the fitted
+    model keeps its training sizes, which go stale once new reports are assigned."""
+    if topics is None or topics.empty or "subtheme" not in content.columns:
+        return topics
+    counts = content["subtheme"].value_counts()
+    return topics.assign(size=topics["subtheme"].map(counts).fillna(0).astype(int))
+
+
+def with_code_labels(table, lang: str = "vi"):
+    """``table`` with a ``code_label`` column right after ``code`` (the codebook's label in
+    ``lang``), so profile_code.csv reads "Phối hợp" beside "phoi_hop"."""
+    from dvlib.cluster.codebook import load_codebook
+    if table is None or "code" not in table.columns or "code_label" in table.columns:
+        return table
+    labels = {c.id: c.label(lang) for c in load_codebook().codes}
+    out = table.copy()
+    out.insert(list(out.columns).index("code") + 1, "code_label",
+               out["code"].map(lambda c: labels.get(c, c)))
+    return out
+
+
+WORKBENCH_FILES = ("explorer.html", "dvlib.xlsx")
+
+
+def write_workbench(analysis: Analysis, out: Path, lang: str = "vi") -> list[Path]:
+    """The researcher's workbench beside the tables: ``explorer.html`` (browse the matrix and
+    read the quotes behind each cell) and ``dvlib.xlsx`` (every table as an Excel sheet)."""
+    from dvlib.report.excel import aspect_matrices, workbook_units, write_workbook
+    from dvlib.report.explorer import write_analysis_explorer
+    from dvlib.report.figures import aspect_matrix_figures
+    units, is_claims = workbook_units(analysis)
+    analysis.figures.update(aspect_matrix_figures(aspect_matrices(units, lang), out / "figures",
+                                                  lang=lang, claims=is_claims))
+    return [write_analysis_explorer(analysis, out / "explorer.html", lang=lang),
+            write_workbook(analysis, out / "dvlib.xlsx", lang=lang)]
 
 
 def stage_files(stages: Sequence[Stage] = STAGES) -> list[Path]:
@@ -177,39 +395,54 @@ def corpus_fingerprint(paths: Iterable[str | Path] | str | Path, settings: dict 
         h.update(p.relative_to(config.PACKAGE_DIR).as_posix().encode())
         h.update(p.read_bytes())
     files, _, _ = discover(paths)
-    manifests = sorted({p.parent / "manifest.csv" for p, _ in files} |
-                       {Path(p) / "manifest.csv" for p in paths if Path(p).is_dir()})
+    manifests = sorted({p.parent / name for p, _ in files for name in ("manifest.csv", CORRECTIONS_FILE)} |
+                       {Path(p) / name for p in paths if Path(p).is_dir()
+                        for name in ("manifest.csv", CORRECTIONS_FILE)})
     for p in sorted(f for f, _ in files) + [m for m in manifests if m.exists()]:
-        h.update(str(p.resolve()).encode())
+        h.update(os.fsencode(p.resolve()))  # any bytes: a name need not be UTF-8
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 
 def get_analysis(corpus: str | Path | None = None, out_dir: str | Path | None = None,
-                 refresh: bool = False, progress: bool = True) -> Analysis:
-    """The analysis of ``corpus`` saved in ``out_dir``: loaded when current, else recomputed.
+                 refresh: bool = False, progress: bool = True, scheduler=None) -> Analysis:
+    """The analysis of ``corpus`` saved in ``out_dir``: loaded when current, else recomputed
+    (the per-document work on the Dask cluster ``scheduler`` when given).
 
     This is what notebooks call: the first one to run does the work, the others reuse it.
     """
     corpus = Path(corpus) if corpus else config.corpus_dir()
     out = Path(out_dir) if out_dir else config.build_dir()
-    return analyze([corpus], out, progress=progress, force=refresh)
+    return analyze([corpus], out, progress=progress, force=refresh, scheduler=scheduler)
 
 
 def run_all(corpus: str | Path | None = None, out_dir: str | Path | None = None,
             provinces: Sequence[str] | None = None, lang: str = "vi",
-            notebooks: Sequence[Path] | None = None, progress: bool = True) -> dict:
+            notebooks: Sequence[Path] | None = None, progress: bool = True,
+            selection=None) -> dict:
     """The researcher's main job (``dvlib run``): analyse ``corpus`` into ``out_dir``, execute
     every notebook (which write the brief). Returns the analysis, the executed notebooks and
-    the brief files for ``provinces``/``lang``."""
+    the brief files for ``provinces``/``lang``.
+
+    ``provinces`` may be typed as people type them; ``selection`` (a
+    :class:`~dvlib.load.selection.Selection`) adds dates, outlets, levels. The full run's
+    notebooks and brief go to ``out_dir/notebooks`` and ``out_dir/briefs``; a run with a
+    selection or in English to ``out_dir/runs/<selection>/``, so it never overwrites them."""
+    from dvlib.load.selection import Selection
+    if selection is None:
+        selection = Selection.from_typed(provinces, lang=lang)  # refuses unknown names first
     corpus = Path(corpus or config.corpus_dir()).resolve()
     out = Path(out_dir or config.build_dir()).resolve()
     analysis = get_analysis(corpus, out, progress=progress)
-    params = {"corpus": str(corpus), "out_dir": str(out), "provinces": list(provinces or []),
-              "lang": lang}
+    home = out / selection_dirname(selection.provinces, lang, selection)
+    params = {"corpus": str(corpus), "out_dir": str(out), "provinces": selection.provinces,
+              "lang": lang, "date_from": selection.date_from, "date_to": selection.date_to,
+              "outlets": selection.outlets, "levels": selection.levels,
+              "brief_dir": str(home / BRIEF_DIRNAME)}
     done = []
     for nb in tqdm(list(notebooks or notebook_paths()), desc="notebooks", unit="nb",
                    disable=not progress):
-        done.append(execute_notebook(nb, out / "notebooks", params))
-    return {"analysis": analysis, "notebooks": done,
-            "briefs": sorted((out / BRIEF_DIRNAME).glob(brief_stem(provinces, lang) + ".*"))}
+        done.append(execute_notebook(nb, home / "notebooks", params))
+    stem = brief_stem(selection.provinces, lang, selection)
+    return {"analysis": analysis, "notebooks": done, "home": home,
+            "briefs": sorted((home / BRIEF_DIRNAME).glob(stem + ".*"))}

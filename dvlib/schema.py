@@ -13,6 +13,7 @@ DOCUMENT_COLUMNS = [
     "province_source",   # manifest | inferred | "" (none)
     "province_evidence", # why: the marks found (or the manifest's note)
     "province_2025",     # province after the 2025 merger (34 provinces)
+    "level",             # province | district | commune: the level of the issuing body/outlet
     "date",              # ISO: YYYY-MM-DD, YYYY-MM or YYYY; "" if unknown
     "date_precision",    # day | month | year | unknown
     "date_source",       # manifest | inferred | ""
@@ -50,6 +51,18 @@ BOILERPLATE_KINDS = [
     "document_furniture", # a formal document's letterhead, "Nơi nhận:" list, signature block
 ]
 
+CLAIM_COLUMNS = [
+    "doc_id", "sentence_id",
+    "claim_id",          # "<sentence_id>-c<k>": the k-th claim of the sentence
+    "start", "end",      # offsets into the document's text: text[start:end] == claim text
+    "text",
+    "family",            # the sentence's family unless the claim's own words say otherwise
+    "aspects",           # codebook ids the claim is about, joined by "|" (may be empty)
+    "aspect_terms",      # per aspect the words that matched: "code=w1;w2|code2=w3"
+    "leadin",            # the words before a lead-in colon that hang over the claim ("" if none)
+    "framing",           # True: frames or closes (no point of its own), never evidence
+]
+
 ENTITY_COLUMNS = [
     "doc_id", "sentence_id", "kind", "text", "normalised", "value", "unit",
     "start", "end",       # offsets into the document's text
@@ -72,6 +85,7 @@ TABLES = {
     "tokens": SENTENCE_COLUMNS + ["tokens", "terms"],
     "labelled": SENTENCE_COLUMNS + ["family", "family_score", "family_evidence"],
     "entities": ENTITY_COLUMNS,
+    "claims": CLAIM_COLUMNS,
     "boilerplate": ["doc_id", "start", "end", "kind", "text"],
 }
 

@@ -31,6 +31,7 @@ import underthesea
 from tqdm import tqdm
 
 from dvlib.runtime import atomic
+from dvlib.runtime.parallel import die_with_parent
 from dvlib.config import cache_dir, data_file, package_version
 from dvlib.schema import validate
 from dvlib.text import normalize as _normalize
@@ -259,11 +260,41 @@ def _read_cache(key: str):
     path = _cache_path(key)
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return None
-    if entry.get("key") != key:
+    except (OSError, ValueError) as exc:
+        _bad_cache(path, f"unreadable ({type(exc).__name__})")
         return None
-    return [(list(t), [tuple(s) for s in sp]) for t, sp in zip(entry["tokens"], entry["token_spans"])]
+    result = _cache_entry(entry, key)
+    if result is None:
+        _bad_cache(path, "not a token cache entry of the expected shape")
+    return result
+
+
+def _bad_cache(path: Path, why: str) -> None:
+    """One line about a cache file that cannot be used; it is a miss and gets rewritten."""
+    import logging
+    logging.getLogger(__name__).warning("dvlib: ignored cache file %s: %s", path, why)
+
+
+def _cache_entry(entry, key: str):
+    """The cached tokens of ``entry`` if it has the expected shape (a dict with this key and
+    parallel lists of tokens and (start, end) spans), else None: valid JSON of another shape
+    (null, a list, truncated lists) is a cache miss, never a crash."""
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return None
+    tokens, spans = entry.get("tokens"), entry.get("token_spans")
+    if not isinstance(tokens, list) or not isinstance(spans, list) or len(tokens) != len(spans):
+        return None
+    out = []
+    for t, sp in zip(tokens, spans):
+        if (not isinstance(t, list) or not isinstance(sp, list) or len(t) != len(sp)
+                or not all(isinstance(x, str) for x in t)
+                or not all(isinstance(s, list) and len(s) == 2
+                           and all(isinstance(i, int) for i in s) for s in sp)):
+            return None
+        out.append((list(t), [tuple(s) for s in sp]))
+    return out
 
 
 def _write_cache(key: str, doc_id, result) -> None:
@@ -282,7 +313,10 @@ def _tokenize_texts(texts: list[str]) -> list[tuple[list[str], list[tuple[int, i
     return out
 
 
-def _warm_up() -> None:
+def _warm_up(parent_pid: int | None = None) -> None:
+    # A worker dies with its parent (a killed run leaves nothing computing on).
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
     # The first word_tokenize call loads the model; concurrent first calls crash underthesea.
     _segment_words("Ban Dân vận Tỉnh ủy")
 
@@ -337,7 +371,8 @@ def tokens_frame(sentences: pd.DataFrame, n_jobs: int | None = None, cache: bool
         # fork: workers inherit the imported modules instead of re-importing them. The pool is
         # started before the progress bar so no tqdm monitor thread exists at fork time.
         ctx = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm_up) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm_up,
+                                 initargs=(os.getpid(),)) as pool:
             futures = {pool.submit(_tokenize_texts, chunk): (d, i) for d, i, chunk in units}
             with tqdm(**bar_options) as progress_bar:
                 for fut in as_completed(futures):

@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def _pins(specs):
     out = {}
     for spec in specs:
-        m = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;]+)$", spec.strip())
+        # an extra ("dask[distributed]") is part of the spec, not of the name
+        m = re.match(r"^([A-Za-z0-9_.\-]+)(?:\[[A-Za-z0-9_,\-]+\])?==([^\s;]+)$", spec.strip())
         assert m, f"not an exact pin: {spec!r}"
         out[m.group(1).lower().replace("_", "-")] = m.group(2)
     return out

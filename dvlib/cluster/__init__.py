@@ -1,9 +1,11 @@
 """The cluster stage: inductive sub-themes of the content sentences of each family
 (:mod:`~dvlib.cluster.subthemes`, fitted once and saved as JSON so old reports keep their
-sub-themes) and the deductive codebook codes (:mod:`~dvlib.cluster.codebook`).
+sub-themes), the deductive codebook codes (:mod:`~dvlib.cluster.codebook`) and the aspects of
+claims (:mod:`~dvlib.cluster.aspects`: the codebook codes a claim is about, precision first).
 
 ``assign_subthemes(sentences, documents, model_path) -> sentences + subtheme columns`` and
-``code(content) -> coded`` (one row per codebook term found).
+``code(content) -> coded`` (one row per codebook term found);
+``tag_aspects(claims) -> claims + aspects, aspect_terms``.
 """
 from __future__ import annotations
 
@@ -11,13 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from dvlib.cluster.aspects import claim_aspects, load_aspect_rules, tag_aspects
 from dvlib.cluster.codebook import code_sentences, codes_vs_subthemes, load_codebook
 from dvlib.cluster.subthemes import SubthemeModel, assign_or_fit
 from dvlib.segment import content_sentences
 from dvlib.runtime.parallel import map_documents
 
-__all__ = ["SubthemeModel", "assign_subthemes", "code", "code_sentences", "codes_vs_subthemes",
-           "load_codebook"]
+__all__ = ["SubthemeModel", "assign_subthemes", "claim_aspects", "code", "code_sentences",
+           "codes_vs_subthemes", "load_aspect_rules", "load_codebook", "tag_aspects"]
 
 RANDOM_STATE = 0
 

@@ -15,6 +15,7 @@ from dvlib.compare import formulas, keyness
 from dvlib.compare.formulas import shared_formulas, summarize_formulas
 from dvlib.compare.keyness import log_odds_dirichlet, term_counts
 from dvlib.compare.kwic import kwic
+from dvlib.compare.side_by_side import formulas_side_by_side
 from dvlib.compare.profiles import (PROFILE_STATS, boilerplate_summary, crosstab, drilldown,
                                     entities_by_province, profile, shared_vs_distinctive,
                                     similarity, sort_units, tfidf_similarity, top_shared,
@@ -23,6 +24,7 @@ from dvlib.schema import COMPARED_FAMILIES, FAMILIES
 from dvlib.segment import content_sentences
 
 __all__ = ["FAMILIES", "PROFILE_STATS", "boilerplate_summary", "compare", "content_sentences",
+           "formulas_side_by_side",
            "crosstab", "drilldown", "entities_by_province", "formulas", "keyness", "kwic",
            "log_odds_dirichlet", "profile", "shared_formulas", "shared_vs_distinctive",
            "similarity", "sort_units", "summarize_formulas", "term_counts", "tfidf_similarity",
@@ -40,19 +42,22 @@ def compare(sentences: pd.DataFrame, documents: pd.DataFrame, coded: pd.DataFram
     content = content[content["province"] != ""]
     if provinces:
         content = content[content["province"].isin(list(provinces))]
-    coded = coded[coded["sentence_id"].isin(content["sentence_id"])]
+    # families are counted only where the label is confident (or set by the researcher); the
+    # other sentences stay in sentences.csv, inspectable, with their low score
+    counted = content[content["family_confident"].astype(bool)] if "family_confident" in content else content
+    coded = coded[coded["sentence_id"].isin(counted["sentence_id"])]
     t: dict[str, pd.DataFrame] = {}
-    t["profile_family"] = profile(content, by="family", n_boot=n_boot, random_state=random_state)
-    t["profile_subtheme"] = profile(content, by="subtheme", n_boot=n_boot,
+    t["profile_family"] = profile(counted, by="family", n_boot=n_boot, random_state=random_state)
+    t["profile_subtheme"] = profile(counted, by="subtheme", n_boot=n_boot,
                                     random_state=random_state)
-    t["profile_code"] = profile(content, by="code", coded=coded, n_boot=n_boot,
+    t["profile_code"] = profile(counted, by="code", coded=coded, n_boot=n_boot,
                                 random_state=random_state)
     t["shared_distinctive_subtheme"] = shared_vs_distinctive(t["profile_subtheme"])
     t["shared_distinctive_code"] = shared_vs_distinctive(t["profile_code"])
     k = [keyness.keyness(content, group="province")]
     for fam in COMPARED_FAMILIES:
-        if (content["family"] == fam).any():
-            k.append(keyness.keyness(content, group="province", family=fam))
+        if (counted["family"] == fam).any():
+            k.append(keyness.keyness(counted, group="province", family=fam))
     t["keyness"] = pd.concat(k, ignore_index=True)
     if "family" in t["keyness"]:
         t["keyness"]["family"] = t["keyness"]["family"].fillna("")

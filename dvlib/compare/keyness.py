@@ -78,6 +78,34 @@ def log_odds_dirichlet(counts: pd.DataFrame, prior: pd.Series | None = None,
     return pd.concat(frames, ignore_index=True)[KEYNESS_COLUMNS]
 
 
+# Terms shown as written are looked up for the top of each group's list only: the lookup scans
+# the text once per term, and only the top of a keyness list is ever read.
+WRITTEN_TOP = 30
+
+
+def written_forms(sentences: pd.DataFrame, terms) -> dict[str, str]:
+    """term -> the term as the reports write it: the commonest spelling of its syllables in the
+    sentences' text ("dân_vận_khéo" -> "Dân vận khéo", "btv" -> "BTV"); a term not found is
+    shown with spaces for underscores."""
+    from collections import Counter
+    import re
+
+    from dvlib.text.normalize import match_form
+
+    if "text" not in sentences.columns:  # terms without their sentences: shown as tokens
+        return {t: str(t).replace("_", " ") for t in terms}
+    text = "\n".join(blank_str(sentences["text"]))
+    form = match_form(text)  # same length as text: spans carry over
+    out = {}
+    for term in dict.fromkeys(terms):
+        sylls = [re.escape(x) for x in match_form(str(term)).split("_") if x]
+        found = Counter(text[m.start():m.end()] for m in
+                        re.finditer(r"(?<!\w)" + r"[\s_]+".join(sylls) + r"(?!\w)", form)) \
+            if sylls else Counter()
+        out[term] = found.most_common(1)[0][0] if found else str(term).replace("_", " ")
+    return out
+
+
 def keyness(sentences: pd.DataFrame, group: str = "province", family: str | None = None,
             documents: pd.DataFrame | None = None, alpha0: float | None = None,
             min_count: int = 0) -> pd.DataFrame:
@@ -99,6 +127,9 @@ def keyness(sentences: pd.DataFrame, group: str = "province", family: str | None
         out = out[out["count_group"] >= min_count].copy()
         out["rank"] = out.groupby("group").cumcount() + 1
     out = out.rename(columns={"group": group})
+    # the term as written, for people: "dân vận khéo", not the token dân_vận_khéo
+    forms = written_forms(sents, out.loc[out["rank"] <= WRITTEN_TOP, "term"])
+    out.insert(2, "shown", [forms.get(t, str(t).replace("_", " ")) for t in out["term"]])
     if family is not None:
         out.insert(1, "family", family)
     return out.reset_index(drop=True)

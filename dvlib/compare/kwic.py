@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import pandas as pd
 
+from dvlib.load.selection import fold
 from dvlib.segment import ensure_content
 from dvlib.text.normalize import match_form, nfc
 
@@ -27,11 +29,16 @@ def kwic(sentences: pd.DataFrame, keyword: str, window: int = 8,
     """Keyword in context at sentence level, ``window`` syllables on each side.
 
     The keyword (one or more syllables) matches whatever the spelling: NFC or NFD, old or new
-    tone placement, any case. ``left``, ``keyword`` and ``right`` are verbatim slices of the
-    sentence text, so they read as the report wrote them.
+    tone placement, any case; typed without diacritics ("dan van kheo", as on a phone) it
+    matches every accented form ("Dân vận khéo"). ``left``, ``keyword`` and ``right`` are
+    verbatim slices of the sentence text, so they read as the report wrote them. No match gives
+    an empty table and a warning that says so.
     """
     sents = ensure_content(sentences, documents).reset_index(drop=True)
     key = tokens_with_spans(keyword)[0]
+    # no diacritics typed: compare folded syllables (accent-insensitive)
+    loose = bool(key) and all(fold(k) == k for k in key)
+    norm = fold if loose else (lambda t: t)
     cols = ["doc_id", "sentence_id", "province", "left", "keyword", "right", "start", "end"]
     if not key:
         raise ValueError("empty keyword")
@@ -40,9 +47,11 @@ def kwic(sentences: pd.DataFrame, keyword: str, window: int = 8,
     for row in sents.itertuples(index=False):
         text = nfc(str(row.text))
         form_lower = match_form(text)
-        if first not in form_lower:  # cheap pre-filter before tokenising
+        if first not in (fold(form_lower) if loose else form_lower):  # cheap pre-filter
             continue
         toks, spans = tokens_with_spans(text)
+        if loose:
+            toks = [norm(t) for t in toks]
         L = len(key)
         for pos in range(len(toks) - L + 1):
             if toks[pos:pos + L] != key:
@@ -54,4 +63,8 @@ def kwic(sentences: pd.DataFrame, keyword: str, window: int = 8,
                          "province": getattr(row, "province", ""),
                          "left": text[lo:start].strip(), "keyword": text[start:end],
                          "right": text[end:hi].strip(), "start": start, "end": end})
+    if not rows:
+        warnings.warn(f'kwic: "{keyword}" is in none of the {len(sents)} sentences'
+                      + ("" if loose else " (typed with diacritics: matched exactly; type it "
+                         "without diacritics to match any)"), stacklevel=2)
     return pd.DataFrame(rows, columns=cols)

@@ -7,12 +7,14 @@ with :func:`drilldown` to exactly the sentences behind it.
 from __future__ import annotations
 
 import unicodedata
+import warnings
 import zlib
 from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
+from dvlib.load.selection import resolve_provinces
 from dvlib.schema import FAMILIES
 from dvlib.segment import DOC_COLUMNS, blank_str, content_sentences, ensure_content  # noqa: F401
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -149,10 +151,17 @@ def crosstab(sentences: pd.DataFrame, by: str = "family", unit: str = "province"
 def drilldown(sentences: pd.DataFrame, documents: pd.DataFrame, province: str | None = None,
               family: str | None = None, subtheme: str | None = None,
               code: str | None = None, coded: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The content sentences behind a cell of a profile: exactly the ones that were counted."""
+    """The content sentences behind a cell of a profile: exactly the ones that were counted.
+
+    ``province`` may be typed without accents or in another case ("dien bien"), or be a
+    post-2025 name (its merged provinces); an unknown name raises
+    :class:`~dvlib.load.selection.SelectionError` with the closest name. An empty result warns.
+    """
     sents = content_sentences(sentences, documents)
     if province is not None:
-        sents = sents[sents["province"] == province]
+        chosen = [province] if province in set(sents["province"]) else \
+            resolve_provinces([province])[0]
+        sents = sents[sents["province"].isin(chosen)]
     if family is not None:
         sents = sents[blank_str(sents["family"]) == family]
     if subtheme is not None:
@@ -162,6 +171,10 @@ def drilldown(sentences: pd.DataFrame, documents: pd.DataFrame, province: str | 
             raise ValueError("code= needs the coded table")
         ids = coded.loc[coded["code"] == code, "sentence_id"]
         sents = sents[sents["sentence_id"].isin(ids)].assign(code=code)
+    if sents.empty:
+        asked = {k: v for k, v in (("province", province), ("family", family),
+                                   ("subtheme", subtheme), ("code", code)) if v is not None}
+        warnings.warn(f"drilldown: no content sentence matches {asked}", stacklevel=2)
     cols = ["province", "date", "outlet", "file", "doc_id", "sentence_id", "sentence_index",
             "family", "family_score", "family_evidence", "subtheme", "code", "text"]
     return sents[[c for c in cols if c in sents.columns]].reset_index(drop=True)

@@ -51,14 +51,19 @@ from functools import partial
 
 import pandas as pd
 
+from dvlib.config import min_family_score
+from dvlib.label.corrections import (CORRECTIONS_FILE, apply_corrections, corrections_for,
+                                     read_corrections, write_corrections)
 from dvlib.label.model import FamilyClassifier, default_classifier, label_families
 from dvlib.runtime.parallel import map_documents
 from dvlib.schema import FAMILIES, validate
 
-__all__ = ["FAMILIES", "FamilyClassifier", "default_classifier", "label", "label_families"]
+__all__ = ["CORRECTIONS_FILE", "FAMILIES", "FamilyClassifier", "apply_corrections", "correct",
+           "corrections_for", "default_classifier", "label", "label_families",
+           "read_corrections", "write_corrections"]
 
 # what labelling reads of a sentence (less to copy to worker processes)
-LABEL_INPUT = ("doc_id", "sentence_index", "paragraph_index", "text", "boilerplate")
+LABEL_INPUT = ("doc_id", "sentence_index", "paragraph_index", "text", "boilerplate", "tokens")
 
 
 def label(sentences: pd.DataFrame, model: FamilyClassifier | None = None,
@@ -73,3 +78,16 @@ def label(sentences: pd.DataFrame, model: FamilyClassifier | None = None,
     labelled = map_documents(func, sentences[cols], n_jobs=n_jobs)
     new = [c for c in labelled.columns if c not in cols]
     return validate(sentences.join(labelled[new]), "labelled")
+
+
+def correct(sentences: pd.DataFrame, documents: pd.DataFrame, paths) -> tuple[pd.DataFrame, list[str]]:
+    """The researcher's corrections (``corrections.csv`` of the corpus folders in ``paths``)
+    applied to labelled ``sentences``: ``family_source`` ("model" or "corrected") and
+    ``family_confident`` (corrected, or a calibrated score at least
+    :func:`dvlib.config.min_family_score`: what tables and briefs count) added; and one
+    problem line per unreadable file or correction that matches no sentence."""
+    corrections, problems = corrections_for(paths)
+    out, unmatched = apply_corrections(sentences, documents, corrections)
+    out["family_confident"] = ((out["family_source"] == "corrected")
+                               | (out["family_score"].astype(float) >= min_family_score()))
+    return out, problems + unmatched

@@ -17,6 +17,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from dvlib.load import boilerplate as _bp
+from dvlib.load import guard as _guard
 from dvlib.load import metadata as _meta
 from dvlib.load import read as _read
 from dvlib.load.gazetteer import canonical_province
@@ -45,6 +46,9 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], pd.Da
     """Files to read (path, path as given) and the manifest rows that describe them.
 
     A folder contributes its report files (top level, not hidden) and its ``manifest.csv``.
+    A symlink in a folder is followed only when it points inside that folder; a report-named
+    entry that is not a regular file (a FIFO, a device) is not read. Each such refusal is one
+    line in the problems.
     """
     files: list[tuple[Path, str]] = []
     manifests: list[pd.DataFrame] = []
@@ -59,10 +63,21 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], pd.Da
                 manifests.append(rows)
                 problems.extend(str(x) for x in probs)
             for child in sorted(p.iterdir()):
-                if child.name.startswith(".") or child.name == MANIFEST_NAME or not child.is_file():
+                if child.name.startswith(".") or child.name == MANIFEST_NAME:
                     continue
                 if child.suffix.lower() not in SUPPORTED_SUFFIXES:
                     continue  # a folder may hold notes, images ...: only report types are read
+                outside = _guard.outside_root(child, p)
+                if outside:
+                    problems.append(f"{_guard.printable(child)}: symlink to "
+                                    f"{_guard.printable(outside)}, outside the corpus folder: "
+                                    "not read")
+                    continue
+                if not child.is_file():
+                    if not child.is_dir():
+                        problems.append(f"{_guard.printable(child)}: not a regular file "
+                                        "(a FIFO, a device or a broken link): not read")
+                    continue
                 if child.resolve() not in seen:
                     seen.add(child.resolve())
                     files.append((child, str(child)))
@@ -73,13 +88,18 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], pd.Da
             mpath = p.parent / MANIFEST_NAME
             if mpath.exists():
                 rows, _ = read_manifest(mpath, canonical_province=canonical_province)
-                manifests.append(rows[rows["path_resolved"] == str(p.resolve())])
+                manifests.append(rows[rows["path_resolved"] == resolved_name(p)])
         else:
             problems.append(f"{given}: no such file or folder")
     manifest = (pd.concat(manifests, ignore_index=True) if manifests
                 else pd.DataFrame(columns=["path_resolved"]))
     manifest = manifest.drop_duplicates("path_resolved", keep="first")
     return files, manifest, problems
+
+
+def resolved_name(path: Path) -> str:
+    """The absolute path of a report as stored in tables (escaped: any bytes are safe)."""
+    return _guard.printable(path.resolve())
 
 
 def _doc_id(raw_sha: str, name: str, taken: set[str]) -> str:
@@ -92,6 +112,10 @@ def _doc_id(raw_sha: str, name: str, taken: set[str]) -> str:
 
 def read_documents(files: list[tuple[Path, str]], progress: bool = True
                    ) -> tuple[pd.DataFrame, list[str]]:
+    """Read each file: the documents table (one row per readable report; ``read_notes`` says
+    what was repaired or looks wrong) and the problems: one line per file not read, and a
+    line starting "note: " per report read with a note (bytes replaced, mojibake repaired,
+    not Vietnamese). File names are stored and printed escaped (:func:`guard.printable`)."""
     rows, problems, taken = [], [], set()
     for path, given in tqdm(files, desc="reading reports", unit="report", disable=not progress):
         try:
@@ -99,15 +123,18 @@ def read_documents(files: list[tuple[Path, str]], progress: bool = True
         except _read.ReportError as exc:
             problems.append(str(exc))
             continue
+        shown = _guard.printable(given)
+        problems.extend(f"note: {shown}: {n}" for n in res.notes)
         rows.append({
-            "doc_id": _doc_id(res.raw_bytes_sha256, path.name, taken),
-            "file": given, "path_resolved": str(path.resolve()),
+            "doc_id": _doc_id(res.raw_bytes_sha256, _guard.printable(path.name), taken),
+            "file": shown, "path_resolved": resolved_name(path),
             "format": res.format, "encoding": res.encoding, "text": res.text,
             "title_hint": res.title_hint, "date_hint": res.date_hint,
             "url_hint": res.url_hint, "outlet_hint": res.outlet_hint,
+            "read_notes": "; ".join(res.notes),
         })
     cols = ["doc_id", "file", "path_resolved", "format", "encoding", "text",
-            "title_hint", "date_hint", "url_hint", "outlet_hint"]
+            "title_hint", "date_hint", "url_hint", "outlet_hint", "read_notes"]
     return pd.DataFrame(rows, columns=cols), problems
 
 

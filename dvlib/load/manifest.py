@@ -6,7 +6,9 @@ still analysed with what can be inferred.
 """
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import re
 from dataclasses import dataclass
 from datetime import date as _date
@@ -15,9 +17,11 @@ from typing import Callable
 
 import pandas as pd
 
+from dvlib.load.guard import printable
+
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ["file", "province", "date", "date_precision", "title", "outlet",
-                    "province_evidence", "url"]
+                    "province_evidence", "url", "level"]  # level: province/district/commune
 _DATE_FORMS = {
     "day": re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
     "month": re.compile(r"^(\d{4})-(\d{2})$"),
@@ -50,6 +54,31 @@ def parse_manifest_date(value: str) -> tuple[str, str] | None:
     return None
 
 
+# Control characters other than tab and line breaks: never meant, and invalid in XML (DOCX).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_value(value) -> str:
+    if isinstance(value, list):  # fields beyond the header: not a value of any column
+        return ""
+    return _CONTROL.sub("", value or "").strip()
+
+
+def decode_manifest(raw: bytes) -> tuple[str, str]:
+    """``(text, encoding)`` of a manifest's bytes: UTF-8 (with or without BOM), or UTF-16 with
+    a BOM (what Excel's "Unicode text" writes). Raises ``ValueError`` (one line) otherwise."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"invalid UTF-16 at byte {exc.start}") from None
+    try:
+        return raw.decode("utf-8-sig"), ("utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8: invalid byte at position {exc.start}; save it as "
+                         "CSV UTF-8") from None
+
+
 def read_manifest(path: str | Path, canonical_province: Callable[[str], str] | None = None
                   ) -> tuple[pd.DataFrame, list[ManifestProblem]]:
     """Read and validate a manifest; returns (rows, problems).
@@ -59,38 +88,57 @@ def read_manifest(path: str | Path, canonical_province: Callable[[str], str] | N
     """
     path = Path(path)
     problems: list[ManifestProblem] = []
+    empty = pd.DataFrame(columns=MANIFEST_COLUMNS + ["path_resolved"])
     try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(ManifestProblem(str(path), f"unreadable manifest ({exc.__class__.__name__})"))
-        return pd.DataFrame(columns=MANIFEST_COLUMNS + ["path_resolved"]), problems
-    reader = csv.DictReader(text.splitlines())
-    if not reader.fieldnames or "file" not in reader.fieldnames:
-        problems.append(ManifestProblem(str(path), "manifest has no 'file' column"))
-        return pd.DataFrame(columns=MANIFEST_COLUMNS + ["path_resolved"]), problems
+        text, _ = decode_manifest(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        problems.append(ManifestProblem(printable(path), f"unreadable manifest ({exc})"))
+        return empty, problems
+    # Read as a file by the csv module, never split by lines: a quoted field may hold a line
+    # break, and U+2028, NEL or a form feed in a title are text, not row ends.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        problems.append(ManifestProblem(printable(path), f"unreadable manifest ({exc})"))
+        return empty, problems
+    if not fieldnames or "file" not in fieldnames:
+        problems.append(ManifestProblem(printable(path), "manifest has no 'file' column"))
+        return empty, problems
     rows = []
     seen = set()
-    for line_no, row in enumerate(reader, start=2):
-        row = {k: (v or "").strip() for k, v in row.items() if k is not None}
-        where = f"{path} line {line_no}"
+    while True:
+        line_no = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(ManifestProblem(f"{printable(path)} line {line_no}",
+                                            f"unreadable row ({exc})"))
+            break
+        # Values lose control characters; the file name only its outer spaces (it must match
+        # the name on disk, whatever bytes that holds).
+        row = {k: (v.strip() if k == "file" and isinstance(v, str) else _clean_value(v))
+               for k, v in row.items() if k}
+        where = f"{printable(path)} line {line_no}"
         name = row.get("file", "")
         if not name:
             problems.append(ManifestProblem(where, "row has no file name"))
             continue
         target = path.parent / name
         if not target.is_file():
-            problems.append(ManifestProblem(where, f"names missing file '{name}'"))
+            problems.append(ManifestProblem(where, f"names missing file '{printable(name)}'"))
             continue
         if name in seen:
-            problems.append(ManifestProblem(where, f"lists '{name}' twice; the first row is used"))
+            problems.append(ManifestProblem(where, f"lists '{printable(name)}' twice; the first row is used"))
             continue
         seen.add(name)
         out = {c: row.get(c, "") for c in MANIFEST_COLUMNS}
         if out["date"]:
             parsed = parse_manifest_date(out["date"])
             if parsed is None:
-                problems.append(ManifestProblem(where, f"invalid date '{out['date']}' for '{name}' "
+                problems.append(ManifestProblem(where, f"invalid date '{printable(out['date'])}' for '{printable(name)}' "
                                                        "(expected YYYY-MM-DD, YYYY-MM or YYYY)"))
                 out["date"], out["date_precision"] = "", ""
             else:
@@ -100,9 +148,9 @@ def read_manifest(path: str | Path, canonical_province: Callable[[str], str] | N
         if out["province"] and canonical_province is not None:
             canonical = canonical_province(out["province"])
             if not canonical:
-                problems.append(ManifestProblem(where, f"unknown province '{out['province']}' for "
-                                                       f"'{name}' (not one of the 63 pre-2025 provinces)"))
+                problems.append(ManifestProblem(where, f"unknown province '{printable(out['province'])}' for "
+                                                       f"'{printable(name)}' (not one of the 63 pre-2025 provinces)"))
             out["province"] = canonical
-        out["path_resolved"] = str(target.resolve())
+        out["path_resolved"] = printable(target.resolve())
         rows.append(out)
     return pd.DataFrame(rows, columns=MANIFEST_COLUMNS + ["path_resolved"]), problems

@@ -20,7 +20,7 @@ from dvlib.text.normalize import match_form, nfc
 from dvlib.config import data_file
 
 METADATA_COLUMNS = ["province", "province_source", "province_evidence", "province_2025",
-                    "district", "date", "date_precision", "date_source", "date_evidence",
+                    "level", "level_source", "level_evidence", "districts_mentioned", "date", "date_precision", "date_source", "date_evidence",
                     "title", "title_source", "title_evidence", "outlet", "outlet_source",
                     "outlet_evidence", "url"]
 
@@ -233,11 +233,53 @@ def infer_metadata(text: str, masked_text: str | None = None, hints: dict | None
         outlet = {"outlet": hints["outlet"], "evidence": "file metadata"}
     return {
         "province": prov["province"], "province_evidence": prov["evidence"],
-        "district": prov["district"], "province_2025": province_2025(prov["province"]),
+        "districts_mentioned": prov["district"],
+        "province_2025": province_2025(prov["province"]),
         "date": date["date"], "date_precision": date["precision"], "date_evidence": date["evidence"],
         "title": title["title"], "title_evidence": title["evidence"],
         "outlet": outlet["outlet"], "outlet_evidence": outlet["evidence"],
     }
+
+
+# The body that issues or publishes a report sets its level. Searched in the outlet, the title
+# and the lead (the first _LEAD_CHARS characters): the first body named there decides.
+_LEAD_CHARS = 300
+_LEVEL_BODIES = [
+    ("commune", re.compile(r"(?:đảng ủy|ubnd|ủy ban nhân dân|cổng (?:ttđt|thông tin điện tử)|"
+                           r"trang thông tin điện tử|mặt trận tổ quốc)\s+(?:xã|phường|thị trấn)"
+                           r"(?!\s+hội)")),
+    ("district", re.compile(r"(?<!trường )(?<!tại )(?:huyện|thị|quận) ủy(?!\s+viên)|"
+                            r"(?:ubnd|ủy ban nhân dân|cổng (?:ttđt|thông tin điện tử)|"
+                            r"trang thông tin điện tử)\s+(?:huyện|quận|thị xã)")),
+    ("province", re.compile(r"tỉnh ủy(?!\s+viên)|(?:ubnd|ủy ban nhân dân|cổng (?:ttđt|thông tin "
+                            r"điện tử))\s+tỉnh|báo\s+\w+")),
+]
+LEVELS = ("province", "district", "commune")
+
+
+def infer_level(outlet: str = "", title: str = "", text: str = "") -> dict:
+    """A report's level (province, district or commune) from the body that issued or published
+    it: "Ban Dân vận Huyện ủy Mường Chà", "Cổng TTĐT huyện ..." -> district; "Đảng ủy xã ...",
+    "Cổng TTĐT xã ..." -> commune. A district or commune outlet decides; else the first body
+    the title or the lead names (a district report printed by the provincial paper is still a
+    district report); else a provincial outlet. A district merely mentioned later in the text
+    does not count. Without any body: "province" (the corpus collects provincial reports).
+    Returns level and evidence."""
+    def first_body(value: str, levels):
+        value = nfc(value or "")
+        form = match_form(value)
+        found = [(m.start(), level, value[m.start():m.end()] if len(value) == len(form)
+                  else m.group(0))
+                 for level, rx in _LEVEL_BODIES if level in levels for m in [rx.search(form)] if m]
+        return min(found) if found else None
+
+    for where, value, levels in (("outlet", outlet, ("district", "commune")),
+                                 ("title", title, LEVELS), ("lead", text[:_LEAD_CHARS], LEVELS),
+                                 ("outlet", outlet, LEVELS)):
+        hit = first_body(value, levels)
+        if hit:
+            return {"level": hit[1], "evidence": f'{where} names "{hit[2]}"'}
+    return {"level": "province", "evidence": "no district or commune body named (default)"}
 
 
 def _value(row, col: str) -> str:
@@ -296,13 +338,15 @@ def metadata_frame(documents: pd.DataFrame, manifest: pd.DataFrame | None = None
         if prov_m:
             row.update(province=prov_m, province_source="manifest",
                        province_evidence=_value(m, "province_evidence") or "manifest",
-                       district=inf["district"] if inf["province"] == prov_m else "")
+                       districts_mentioned=inf["districts_mentioned"]
+                       if inf["province"] == prov_m else "")
         else:
             note = f"manifest province '{_value(m, 'province')}' not recognised; " \
                 if _value(m, "province") else ""
             row.update(province=inf["province"],
                        province_source="inferred" if inf["province"] else "",
-                       province_evidence=note + inf["province_evidence"], district=inf["district"])
+                       province_evidence=note + inf["province_evidence"],
+                       districts_mentioned=inf["districts_mentioned"])
         row["province_2025"] = province_2025(row["province"])
 
         parsed = parse_manifest_date(_value(m, "date")) if _value(m, "date") else None
@@ -321,6 +365,12 @@ def metadata_frame(documents: pd.DataFrame, manifest: pd.DataFrame | None = None
             else:
                 row.update({field: inf[field], f"{field}_source": "inferred" if inf[field] else "",
                             f"{field}_evidence": inf[f"{field}_evidence"]})
+        level_m = _value(m, "level").lower()
+        if level_m in LEVELS:
+            row.update(level=level_m, level_source="manifest", level_evidence="manifest")
+        else:
+            lv = infer_level(row["outlet"], row["title"], masked if masked is not None else text)
+            row.update(level=lv["level"], level_source="inferred", level_evidence=lv["evidence"])
         # The page's address: the manifest's, else the file's own metadata (HTML).
         row["url"] = _value(m, "url") or _value(doc, "url_hint")
         out.append(row)

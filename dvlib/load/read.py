@@ -20,17 +20,25 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from dvlib.load import guard as _guard
+from dvlib.load import mojibake as _mojibake
+from dvlib.load.vietnamese import looks_vietnamese, vietnamese_share
+
 log = logging.getLogger(__name__)
+
+__all__ = ["ReadResult", "ReportError", "clean_text", "decode_bytes", "join_pdf_lines",
+           "looks_vietnamese", "read_report", "vietnamese_share"]
 
 SUPPORTED_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html",
                       ".xhtml": "html", ".docx": "docx", ".pdf": "pdf"}
 
 
 class ReportError(Exception):
-    """A file that cannot be read as a report; ``str(e)`` is "PATH: reason"."""
+    """A file that cannot be read as a report; ``str(e)`` is "PATH: reason", one line (the
+    path printed escaped: a newline or a non-UTF-8 byte in a file name cannot break it)."""
 
     def __init__(self, path, reason: str):
-        self.path = str(path)
+        self.path = _guard.printable(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
@@ -53,28 +61,49 @@ class ReadResult:
         return self.raw_bytes_sha256[:16]
 
 
-def read_report(path) -> ReadResult:
-    """Read a report file; raise :class:`ReportError` if it is not a readable report."""
+def read_report(path, root=None) -> ReadResult:
+    """Read a report file; raise :class:`ReportError` if it is not a readable report.
+
+    Only a regular file within the size limits is read (see :mod:`dvlib.load.guard`); with
+    ``root`` (the corpus folder it was found in), a symlink pointing outside ``root`` is
+    refused. Mojibake is repaired where unambiguous; what was repaired or looks wrong (bytes
+    replaced, not Vietnamese) is in ``notes``.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     fmt = SUPPORTED_SUFFIXES.get(suffix)
     if fmt is None:
-        raise ReportError(path, f"unsupported file type {suffix or '(no extension)'}")
+        raise ReportError(path, f"unsupported file type {_guard.printable(suffix) or '(no extension)'}")
     try:
-        data = path.read_bytes()
+        data = _guard.read_checked(path, Path(root) if root is not None else None)
     except FileNotFoundError:
         raise ReportError(path, "no such file") from None
     except OSError as exc:
         raise ReportError(path, f"cannot read file ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        raise ReportError(path, str(exc)) from None
     if not data:
         raise ReportError(path, "empty file")
     sha = hashlib.sha256(data).hexdigest()
     reader = {"txt": _read_txt, "html": _read_html, "docx": _read_docx, "pdf": _read_pdf}[fmt]
     fields = reader(path, data)
-    text = clean_text(fields.pop("text"))
+    raw_text = fields.pop("text")
+    notes = tuple(fields.pop("notes", ()))
+    try:
+        _guard.check_text_size(len(raw_text))
+        raw_text, repaired = _mojibake.repair(raw_text)
+    except ValueError as exc:
+        raise ReportError(path, str(exc)) from None
+    text = clean_text(raw_text)
     if not text.strip():
         raise ReportError(path, "no text (empty or whitespace only)")
-    return ReadResult(text=text, format=fmt, raw_bytes_sha256=sha, **fields)
+    if repaired:
+        notes += (repaired,)
+    if not looks_vietnamese(text, min_valid=0.6, min_marked=0.1):
+        valid, _ = vietnamese_share(text)
+        notes += (f"does not look like Vietnamese ({valid:.0%} of the words are Vietnamese "
+                  "syllables); analysed anyway",)
+    return ReadResult(text=text, format=fmt, raw_bytes_sha256=sha, notes=notes, **fields)
 
 
 # --------------------------------------------------------------------------- text clean-up
@@ -131,37 +160,6 @@ def _magic(data: bytes) -> str:
 
 
 # --------------------------------------------------------------------------- decoding
-
-# Tone marks as combining characters (what Windows-1258 and NFD text carry).
-_TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
-# One written Vietnamese syllable without its tone mark: onset, vowel group, coda. Loose on
-# purpose; it only has to tell Vietnamese from mojibake (letters like "Ë", "µ", "Ã").
-_VI_SYLLABLE = re.compile(
-    r"(?:ngh|ng|gh|gi|kh|nh|ph|th|tr|ch|qu|[bcdđghklmnprstvx])?"
-    r"[aăâeêioôơuưy]{1,3}(?:ch|ng|nh|[cmnpt])?"
-)
-_VI_MARKED = set("ăâêôơưđ")
-_WORD = re.compile(r"[^\W\d_]+")
-
-
-def vietnamese_share(text: str) -> tuple[float, float]:
-    """(share of words that are valid Vietnamese syllables, share carrying a diacritic)."""
-    words = _WORD.findall(unicodedata.normalize("NFC", text).lower())
-    if not words:
-        return 0.0, 0.0
-    valid = marked = 0
-    for w in words:
-        decomposed = unicodedata.normalize("NFD", w)
-        bare = unicodedata.normalize("NFC", decomposed.translate(_TONE_MARKS))
-        valid += bool(_VI_SYLLABLE.fullmatch(bare))
-        marked += bare != w or any(c in _VI_MARKED for c in bare)
-    return valid / len(words), marked / len(words)
-
-
-def looks_vietnamese(text: str, min_valid: float = 0.75, min_marked: float = 0.15) -> bool:
-    valid, marked = vietnamese_share(text)
-    return valid >= min_valid and marked >= min_marked
-
 
 def _utf16_without_bom(data: bytes) -> str:
     """'utf-16-le'/'utf-16-be' if the NUL bytes sit in every other position, else ''."""
@@ -240,7 +238,7 @@ def decode_bytes(data: bytes, path="", markup: bool = False) -> tuple[str, str, 
     else:
         if _is_binary_text(text):
             raise fail("binary file (control characters), not a report")
-        return text, "utf-8", ()
+        return text, "utf-8", ()  # read_report repairs UTF-8 that is really mojibake
     try:
         text = data.decode("cp1258")
     except UnicodeDecodeError:
@@ -272,9 +270,20 @@ def _decode_html(path: Path, data: bytes) -> tuple[str, str, tuple[str, ...]]:
     if m:
         try:
             codec = codecs.lookup(m.group(1).decode("ascii")).name
-            return data.decode(codec), codec, ()
+            text = data.decode(codec)
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong declaration is common: detect instead
+        else:
+            if codec.replace("_", "-") in ("utf-8", "utf-8-sig") or data.isascii():
+                return text, codec, ()
+            # Valid UTF-8 with multi-byte sequences is almost never another code page: the
+            # declaration lies (a page re-saved as UTF-8 that kept its old <meta>).
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                return text, codec, ()
+            return text, "utf-8", (f"declared charset {codec} contradicts the bytes (valid "
+                                   "UTF-8): read as UTF-8",)
     return decode_bytes(data, path, markup=True)
 
 
@@ -348,6 +357,10 @@ def _read_docx(path: Path, data: bytes) -> dict:
             raise ReportError(path, "not a DOCX file (legacy .doc or password-protected Word)")
         raise ReportError(path, f"not a DOCX file ({kind or 'not a ZIP package'})")
     try:
+        _guard.check_zip_sizes(data)  # before anything is decompressed
+    except ValueError as exc:
+        raise ReportError(path, str(exc)) from None
+    try:
         import docx
 
         document = docx.Document(io.BytesIO(data))
@@ -407,7 +420,13 @@ def _read_pdf(path: Path, data: bytes) -> dict:
                 raise ReportError(path, f"encrypted PDF ({type(exc).__name__}: {exc})") from None
             if not opened:
                 raise ReportError(path, "encrypted PDF (a password is required)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages, n_chars = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            n_chars += len(pages[-1])
+            _guard.check_text_size(n_chars)  # stop early on a PDF with endless text
+    except ValueError as exc:
+        raise ReportError(path, str(exc)) from None
     except ReportError:
         raise
     except Exception as exc:  # pypdf raises many types on damaged files; one verdict

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import textwrap
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
@@ -76,10 +77,21 @@ def _new_figure(width: float, height: float) -> Figure:
     return fig
 
 
+@contextlib.contextmanager
+def _quiet_layout() -> Iterator[None]:
+    """No "constrained_layout not applied" warning: with one report a panel can be too small
+    for the layout engine, which then keeps the plain layout (the figure is still drawn)."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="constrained_layout not applied")
+        yield
+
+
 def _finish(fig: Figure, path, formats: Iterable[str]) -> Figure:
     # Draw once inside the style so lazily created tick labels get the font, then pin the font
     # on every text: a later redraw (a notebook, another rc) still shows Vietnamese letters.
-    fig.canvas.draw()
+    with _quiet_layout():
+        fig.canvas.draw()
     for ax in fig.axes:  # colour bars included; covers ticks created by later draws too
         ax.tick_params(which="both", labelfontfamily=FONT)
     for text in fig.findobj(Text):
@@ -98,41 +110,89 @@ def save_figure(fig: Figure, path: str | os.PathLike, formats: Iterable[str] = (
     with _style():
         for fmt in formats:
             target = stem.with_name(f"{stem.name}.{fmt}")
-            with atomic_path(target) as tmp:
+            with atomic_path(target) as tmp, _quiet_layout():
                 fig.savefig(tmp, format=fmt, dpi=dpi)
             written.append(target)
     return written
 
 
-def heatmap(crosstab_df: pd.DataFrame, title: str | None = None, lang: str = "vi",
-            path=None, formats: Iterable[str] = ("png", "svg")) -> Figure:
-    """Province x sub-theme (or family, code) table, cells annotated.
+def _wrap(text: str, width: int, max_lines: int = 3) -> str:
+    """``text`` on lines of at most ``width`` characters (words kept whole; a longer tail is
+    cut with "…" after ``max_lines`` lines)."""
+    lines = textwrap.wrap(str(text), width=width, break_long_words=True) or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][:max(1, width - 1)].rstrip() + "…"
+    return "\n".join(lines)
 
-    Shares (all values within [0, 1]) are annotated as percentages, counts as integers.
+
+def _text_inches(text: str, size: float) -> tuple[float, float]:
+    """Rough width and height (inches) of a possibly multi-line label at ``size`` points."""
+    lines = str(text).split("\n")
+    return (max(len(line) for line in lines) * size * 0.58 / 72,
+            len(lines) * size * 1.3 / 72)
+
+
+def heatmap(crosstab_df: pd.DataFrame, title: str | None = None, lang: str = "vi",
+            path=None, formats: Iterable[str] = ("png", "svg"), values: str | None = None,
+            value_label: str | None = None) -> Figure:
+    """A table as a heatmap, every value written complete inside its cell.
+
+    Shares (all values within [0, 1], or ``values="share"``) are written as percentages,
+    counts (``values="count"``) as integers. The
+    figure is sized from the number of rows and columns and from its labels: row labels are
+    wrapped, column labels are wrapped and stand upright when there are more than eight
+    columns, so no two labels overlap from 2 to 60 columns or rows.
     """
     data = crosstab_df.astype(float)
-    is_share = bool(np.nanmax(data.to_numpy(), initial=0) <= 1.0)
+    is_share = (values == "share" if values else
+                bool(np.nanmax(data.to_numpy(), initial=0) <= 1.0))
     annot = data.map(lambda v: "" if pd.isna(v) else (f"{v:.0%}" if is_share else f"{v:.0f}"))
     by = crosstab_df.columns.name or "subtheme"
     unit = crosstab_df.index.name or "province"
-    shown = data.rename(columns=lambda c: label(c, lang))
+    n_rows, n_cols = data.shape
+    upright = n_cols > 8
+    col_labels = [_wrap(label(c, lang), 26 if upright else 14, 2 if upright else 3)
+                  for c in data.columns]
+    row_labels = [_wrap(label(r, lang), 48, 2) for r in data.index]
+    widest = max((len(a) for a in annot.to_numpy().ravel()), default=1)
+    tick = 9.0
+    cell_w = max(0.5 if upright else 0.7, 0.09 * widest + 0.2)
+    row_w = max((_text_inches(t, tick)[0] for t in row_labels), default=0.5)
+    row_h = max((_text_inches(t, tick)[1] for t in row_labels), default=0.2)
+    cell_h = max(0.32, row_h + 0.08)
+    if upright:
+        col_h = max((_text_inches(t, tick)[0] for t in col_labels), default=0.3)
+        cell_w = max(cell_w, max(_text_inches(t, tick)[1] for t in col_labels) + 0.08)
+    else:
+        col_h = max((_text_inches(t, tick)[1] for t in col_labels), default=0.2)
+        cell_w = max(cell_w, 0.8 * max(_text_inches(t, tick)[0] for t in col_labels) + 0.12)
+    width = row_w + 0.6 + n_cols * cell_w + 1.3          # labels, axis title, cells, colour bar
+    height = col_h + 0.6 + n_rows * cell_h + 0.9          # labels, axis title, cells, title
     with _style():
-        fig = _new_figure(1.6 + 1.1 * data.shape[1], 1.4 + 0.5 * data.shape[0])
+        fig = _new_figure(max(4.5, width), max(2.8, height))
         ax = fig.add_subplot()
-        sns.heatmap(shown, annot=annot.to_numpy(), fmt="", cmap="Blues", vmin=0,
-                    linewidths=0.5, ax=ax,
-                    cbar_kws={"label": label("share" if is_share else "count", lang, "axis")})
+        sns.heatmap(data, annot=annot.to_numpy(), fmt="", cmap="Blues", vmin=0,
+                    linewidths=0.5, ax=ax, annot_kws={"fontsize": tick},
+                    xticklabels=col_labels, yticklabels=row_labels,
+                    cbar_kws={"label": value_label or label("share" if is_share else "count",
+                                                            lang, "axis"),
+                              "shrink": min(1.0, 4.0 / max(1.0, n_rows * cell_h))})
         if is_share:
             ax.collections[0].colorbar.ax.yaxis.set_major_formatter(
                 mpl.ticker.PercentFormatter(1.0, decimals=0))
         ax.set_xlabel(label(by, lang, "axis"))
         ax.set_ylabel(label(unit, lang, "axis"))
-        if data.shape[1] > 6:  # a few columns (e.g. provinces) read better upright
-            ax.tick_params(axis="x", labelrotation=30)
-            for tick in ax.get_xticklabels():
-                tick.set_horizontalalignment("right")
-        ax.tick_params(axis="y", labelrotation=0)
-        ax.set_title(title if title is not None else label("heatmap", lang, "title"))
+        ax.xaxis.set_ticks_position("top")  # column names above, where a table has them
+        ax.xaxis.set_label_position("top")
+        ax.tick_params(axis="x", labelsize=tick, labelrotation=90 if upright else 0,
+                       length=0)
+        ax.tick_params(axis="y", labelsize=tick, labelrotation=0, length=0)
+        for t in ax.get_xticklabels():
+            t.set_horizontalalignment("center")
+            t.set_verticalalignment("bottom")
+        ax.set_title(title if title is not None else label("heatmap", lang, "title"),
+                     loc="left", fontsize=11)
         return _finish(fig, path, formats)
 
 
@@ -227,8 +287,9 @@ def readable_columns(matrix: pd.DataFrame, topics: pd.DataFrame | None = None,
                      n_terms: int = 3) -> pd.DataFrame:
     """A province × sub-theme (or × code) table with readable names, themes as rows.
 
-    Sub-themes are named "limitation-2: tuyên truyền · phối hợp · nắm tình hình" (their first
-    label terms) and restricted to ``families``; codebook codes get their label in ``lang``.
+    Sub-themes are named "Hạn chế 2: tuyên truyền · phối hợp · nắm tình hình" (the family's
+    label in ``lang``, the sub-theme's number, its first label terms) and restricted to
+    ``families``; codebook codes get their label in ``lang``.
     Rows are themes so the long names read horizontally in a heatmap.
     """
     if topics is not None and not topics.empty:
@@ -236,7 +297,8 @@ def readable_columns(matrix: pd.DataFrame, topics: pd.DataFrame | None = None,
         for t in topics.itertuples():
             if t.family in families:
                 terms = " · ".join(str(t.label).split(" · ")[:n_terms])
-                names[t.subtheme] = f"{t.subtheme}: {terms}"
+                number = str(t.subtheme).rsplit("-", 1)[-1]
+                names[t.subtheme] = f"{label(t.family, lang, 'family')} {number}: {terms}"
         matrix = matrix[[c for c in matrix.columns if c in names]].rename(columns=names)
         matrix.columns.name = "subtheme"
     else:
@@ -267,11 +329,13 @@ def draw_figures(tables: dict[str, pd.DataFrame], out_dir: Path, lang: str = "vi
         sub = readable_columns(sub, topics, lang)
         if not sub.empty:
             save("heatmap_subtheme", heatmap(sub, lang=lang,
-                                                      path=out_dir / "heatmap_subtheme.png"))
+                                             title=label("heatmap_subtheme", lang, "title"),
+                                             path=out_dir / "heatmap_subtheme.png"))
     code = crosstab(tables["profile_code"], by="code", values="share")
     if not code.empty:
         save("heatmap_code", heatmap(readable_columns(code, lang=lang), lang=lang,
-                                              path=out_dir / "heatmap_code.png"))
+                                     title=label("heatmap_code", lang, "title"),
+                                     path=out_dir / "heatmap_code.png"))
     key = tables["keyness"]
     key = key[key["family"] == ""] if "family" in key else key
     if not key.empty:
@@ -280,3 +344,28 @@ def draw_figures(tables: dict[str, pd.DataFrame], out_dir: Path, lang: str = "vi
     if len(sim) > 1:
         save("similarity", similarity_matrix(sim, lang=lang, path=out_dir / "similarity.png"))
     return figs
+
+
+def aspect_matrix_figures(matrices: dict[str, pd.DataFrame], out_dir: Path, lang: str = "vi",
+                          claims: bool = True,
+                          formats: Iterable[str] = ("png", "svg")) -> dict[str, Path]:
+    """The main figures: per family, a province × aspect heatmap of counts (claims, or
+    sentences when ``claims`` is False), from
+    :func:`dvlib.report.excel.aspect_matrices`. Written as ``aspects-<family>.png``/``.svg``;
+    returns {"aspects-<family>": png path}."""
+    import matplotlib.pyplot as plt
+    out = {}
+    key = "aspect_matrix" if claims else "aspect_matrix_sentences"
+    for family, matrix in matrices.items():
+        if matrix.empty:
+            continue
+        m = matrix.copy()
+        m.index.name, m.columns.name = "province", "aspect"
+        name = f"aspects-{family}"
+        fig = heatmap(m, lang=lang, values="count", path=Path(out_dir) / f"{name}.png",
+                      formats=formats,
+                      title=label(key, lang, "title").format(family=label(family, lang)),
+                      value_label=label("claims" if claims else "count", lang, "axis"))
+        plt.close(fig)
+        out[name] = Path(out_dir) / f"{name}.png"
+    return out

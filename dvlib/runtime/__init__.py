@@ -1,2 +1,2 @@
-"""Plumbing that imports no stage: atomic writes, worker processes, the garbage-collector pause,
-stage profiling."""
+"""Plumbing that imports no stage: atomic writes, worker processes and the Dask cluster, the
+per-document cache, the garbage-collector pause, stage profiling."""

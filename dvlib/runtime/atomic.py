@@ -33,6 +33,29 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+def is_temp_name(name: str) -> bool:
+    """Whether ``name`` is one of :func:`atomic_path`'s temporary files (".X.<random>.tmp...")."""
+    return name.startswith(".") and ".tmp" in name and name.count(".") >= 3
+
+
+def clean_stale_temps(folder: str | os.PathLike, recursive: bool = True) -> list[Path]:
+    """Remove temporary files an interrupted write left in ``folder``; returns them.
+
+    Only call this while holding the folder's lock (:mod:`dvlib.runtime.lock`): then no live
+    writer can own one of them.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    found = folder.rglob(".*") if recursive else folder.glob(".*")
+    removed = []
+    for p in found:
+        if is_temp_name(p.name) and p.is_file() and not p.is_symlink():
+            p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed
+
+
 def write_text(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding=encoding)
@@ -46,8 +69,10 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
 
 
 def write_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write ``df`` as CSV with a UTF-8 BOM (``utf-8-sig``): Excel then opens Vietnamese text
+    correctly; pandas, the csv module with ``utf-8-sig`` and LibreOffice read it as usual."""
     with atomic_path(path) as tmp:
-        df.to_csv(tmp, index=False, encoding="utf-8")
+        df.to_csv(tmp, index=False, encoding="utf-8-sig")
     return Path(path)
 
 

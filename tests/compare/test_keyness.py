@@ -119,3 +119,16 @@ def test_keyness_one_family_across_provinces():
         terms = lim.loc[lim["province"] == prov, "terms"].explode().value_counts()
         assert (grp["count_group"] >= 1).all()
         assert all(terms[t] == c for t, c in zip(grp["term"], grp["count_group"]))
+
+
+def test_keyness_shows_terms_as_written():
+    """The ``shown`` column: the commonest spelling in the text, spaces not underscores."""
+    sents = pd.DataFrame({
+        "doc_id": ["a", "a", "b"], "province": ["A", "A", "B"], "family": ["model"] * 3,
+        "text": ["Phong trào Dân vận khéo lan tỏa", "Mô hình Dân vận khéo ở BTV",
+                 "Công tác tuyên truyền"],
+        "terms": [["dân_vận_khéo", "lan_tỏa"], ["dân_vận_khéo", "btv"], ["tuyên_truyền"]]})
+    out = keyness.keyness(sents).set_index(["province", "term"])["shown"]
+    assert out[("A", "dân_vận_khéo")] == "Dân vận khéo"
+    assert out[("A", "btv")] == "BTV"
+    assert "_" not in "".join(out)

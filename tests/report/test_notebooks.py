@@ -49,7 +49,8 @@ def executed(seed_build, corpus_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("notebooks") / "build"
     shutil.copytree(seed_build, out)
     chosen = ["Bắc Giang", "Điện Biên"]
-    return out, chosen, run_all(corpus_dir, out, provinces=chosen, lang="en", progress=False)
+    typed = ["bac giang", "ĐIỆN BIÊN"]  # as people type them
+    return out, chosen, run_all(corpus_dir, out, provinces=typed, lang="en", progress=False)
 
 
 @pytest.mark.slow
@@ -62,7 +63,11 @@ def test_main_job_runs_every_notebook_and_writes_the_brief(executed):
         assert outs and not any(o.get("output_type") == "error" for o in outs)
         assert p.with_suffix(".html").stat().st_size > 10_000
     # the figures are drawn as images inside the executed notebooks
-    assert any("image/png" in o.get("data", {}) for o in _outputs(out / "notebooks" / "02-themes.ipynb"))
+    assert any("image/png" in o.get("data", {})
+               for o in _outputs(res["home"] / "notebooks" / "02-themes.ipynb"))
+    # a chosen run has its own folder: the full run's notebooks and briefs are not touched
+    assert res["home"] == out / "runs" / "bac-giang-dien-bien-en"
+    assert not (out / "notebooks").exists()
 
 
 @pytest.mark.slow
@@ -71,7 +76,7 @@ def test_notebooks_with_two_provinces_and_english_labels(executed, corpus_dir):
     stems = {p.name for p in res["briefs"]}
     assert stems == {"brief-bac-giang-dien-bien-en.md", "brief-bac-giang-dien-bien-en.html",
                      "brief-bac-giang-dien-bien-en.docx"}
-    md = (out / "briefs" / "brief-bac-giang-dien-bien-en.md").read_text(encoding="utf-8")
+    md = (res["home"] / "briefs" / "brief-bac-giang-dien-bien-en.md").read_text(encoding="utf-8")
     assert "Limitations" in md and "Hạn chế, tồn tại được nêu" not in md
     for prov in chosen:
         assert prov in md
@@ -81,4 +86,5 @@ def test_notebooks_with_two_provinces_and_english_labels(executed, corpus_dir):
     quotes = [l.split("“", 1)[1].split("”")[0] for l in md.splitlines() if l.startswith("> “")]
     assert quotes
     for q in quotes:
-        assert any(q.rstrip("…").replace("\\", "") in t for t in texts), q
+        # the brief marks the matched words in bold: the words themselves are verbatim
+        assert any(q.rstrip("…").replace("\\", "").replace("**", "") in t for t in texts), q

@@ -47,3 +47,33 @@ def test_rows_of_a_document_out_of_order_run_in_this_process(seed_sentences):
     shuffled = seed_sentences.sample(frac=1, random_state=0)
     out = map_documents(record, shuffled, n_jobs=2, min_rows=0)
     assert calls == [len(shuffled)] and out.equals(shuffled)
+
+
+def test_batches_by_size_cover_every_item_in_order_near_the_target():
+    from dvlib.runtime.parallel import batches_by_size
+    sizes = [10, 250, 40, 40, 300, 5, 5, 5, 700, 1]
+    groups = batches_by_size(sizes, target=300)
+    assert [i for g in groups for i in g] == list(range(len(sizes)))
+    assert all(sum(sizes[i] for i in g) >= 300 for g in groups[:-1])
+    assert groups[-1] == [9]  # the remainder
+    assert max(len(g) for g in batches_by_size([1] * 200, target=10 ** 6, max_items=64)) == 64
+
+
+def test_frame_cache_round_trips_lists_and_misses_cleanly(tmp_path):
+    import pyarrow as pa
+    from dvlib.runtime.parallel import FrameCache
+    cache = FrameCache(tmp_path)
+    table = pa.table({"doc_id": ["a", "a"], "tokens": [["tỉnh_ủy", "dân_vận"], []]})
+    assert cache.get("0" * 64) is None
+    cache.put("ab" + "0" * 62, table)
+    assert cache.get("ab" + "0" * 62).equals(table)
+    (tmp_path / "cd").mkdir()
+    (tmp_path / "cd" / ("cd" + "0" * 62 + ".arrow")).write_bytes(b"not arrow")  # torn file
+    assert cache.get("cd" + "0" * 62) is None
+
+
+def test_map_batches_runs_every_batch_once_in_workers():
+    from dvlib.runtime.parallel import map_batches
+    batches = [list(range(i, i + 5)) for i in range(0, 50, 5)]
+    got = dict(map_batches(sum, batches, n_jobs=2, progress=False))
+    assert got == {i: sum(b) for i, b in enumerate(batches)}

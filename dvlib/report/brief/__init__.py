@@ -1,4 +1,6 @@
-"""The comparative brief: assembled from the analysis tables (:mod:`.content`), made of blocks
+"""The comparative brief: built on claims (:mod:`.claims_brief`, :mod:`.findings`,
+:mod:`.context`; the default when the analysis has claims) or, for analyses saved before the
+claims stage, on sentences (:mod:`.content`); made of blocks
 (:mod:`.blocks`), rendered as Markdown, HTML and DOCX (:mod:`.markdown`, :mod:`.html`,
 :mod:`.docx`), written by :func:`write_brief`.
 """
@@ -8,13 +10,14 @@ from pathlib import Path
 
 from dvlib.report.brief.blocks import (LANGS, Bullets, Claim, Figure, Heading, Paragraph, Quote,
                                        Section, Table, labels)
+from dvlib.report.brief.claims_brief import build_claims_brief
 from dvlib.report.brief.content import build_brief, choose_quotes, cut_quote, format_value
 from dvlib.report.brief.document import Brief
 from dvlib.report.brief.markdown import md_escape
 from dvlib.runtime import atomic
 from dvlib.schema import COMPARED_FAMILIES
 
-__all__ = ["Brief", "Bullets", "COMPARED_FAMILIES", "Claim", "Figure", "Heading", "LANGS",
+__all__ = ["Brief", "Bullets", "build_claims_brief", "COMPARED_FAMILIES", "Claim", "Figure", "Heading", "LANGS",
            "Paragraph", "Quote", "Section", "Table", "build_brief", "choose_quotes", "cut_quote",
            "format_value", "labels", "md_escape", "write_brief"]
 

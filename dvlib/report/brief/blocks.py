@@ -53,10 +53,27 @@ class Quote:
     sentence_id: str
     doc_id: str
     family_score: float
+    marks: tuple[tuple[int, int], ...] = ()   # spans of ``text`` shown in bold (matched words)
+    note: str = ""                            # shown after the quote (the claim's other aspects)
 
     @property
     def shown(self) -> str:
         return self.text + ("…" if self.truncated else "")
+
+    def pieces(self) -> list[tuple[str, bool]]:
+        """``shown`` as (text, marked) pieces, for renderers that bold the matched words."""
+        out, at = [], 0
+        for s, e in self.marks:
+            if s >= len(self.text):
+                break
+            if s > at:
+                out.append((self.text[at:s], False))
+            out.append((self.text[s:min(e, len(self.text))], True))
+            at = min(e, len(self.text))
+        rest = self.text[at:] + ("…" if self.truncated else "")
+        if rest:
+            out.append((rest, False))
+        return out
 
 
 @dataclass(frozen=True)
@@ -130,6 +147,9 @@ class Section:
 
 
 def citation(q: Quote, L: dict) -> str:
-    """How a quote is cited: province, outlet, date, file, sentence id."""
+    """How a quote is cited: province, outlet, date, file, sentence (or claim) id; a quote
+    without outlet, date and file (a passage set beside others) cites province and id only."""
+    if not (q.outlet or q.date or q.file):
+        return ", ".join([q.province, q.sentence_id])
     return ", ".join([q.province, q.outlet or L["unknown"], q.date or L["date_unknown"],
                       q.file, q.sentence_id])

@@ -70,6 +70,22 @@ def _resolve_provinces(docs: pd.DataFrame, provinces: Iterable[str] | None) -> l
     return chosen
 
 
+# Shared with the brief built on claims (:mod:`.claims_brief`).
+def codebook_labels() -> dict[str, dict[str, str]]:
+    """code id -> {"vi": label, "en": label} from the shipped codebook ({} if unreadable)."""
+    return _codebook_labels()
+
+
+def prepare_documents(documents: pd.DataFrame) -> pd.DataFrame:
+    """The documents with blank strings for missing text fields and ``file_name``."""
+    return _prepare_documents(documents)
+
+
+def resolve_provinces(docs: pd.DataFrame, provinces: Iterable[str] | None) -> list[str]:
+    """The provinces to compare (all with reports when None); ValueError for unknown ones."""
+    return _resolve_provinces(docs, provinces)
+
+
 def _content(sentences: pd.DataFrame, docs: pd.DataFrame, provinces: list[str]) -> pd.DataFrame:
     """Sentences of the chosen provinces' original reports, with document metadata."""
     originals = docs[(docs["duplicate_of"] == "") & docs["province"].isin(provinces)]

@@ -21,7 +21,8 @@ p.claim em{font-weight:600;font-style:italic;color:#7a2e0e}
 blockquote{margin:.35rem 0 .6rem 0;padding:.3rem .9rem;border-left:3px solid #b8860b;
 background:#faf7f0}
 blockquote p{margin:0}
-blockquote footer{font-size:.82rem;color:#555;margin-top:.15rem;font-family:Arial,sans-serif}
+blockquote .source{font-size:.8rem;color:#555;font-family:Arial,sans-serif;white-space:nowrap}
+blockquote .source .note{white-space:normal}
 table{border-collapse:collapse;width:100%;font-size:.88rem;margin:.6rem 0 1rem;
 font-family:Arial,sans-serif}
 th,td{border:1px solid #ccc;padding:.25rem .45rem;text-align:left;vertical-align:top}
@@ -29,6 +30,9 @@ th{background:#f0f0f0}
 figure{margin:1rem 0}figure img{max-width:100%;height:auto}
 figcaption{font-size:.85rem;color:#555}
 ul li{margin:.25rem 0}
+@page{size:A4;margin:1.5cm 1.6cm}
+@media print{body{font-size:10.5pt;line-height:1.4;max-width:none;margin:0;padding:0}
+h2{margin-top:1.4rem}p.claim{margin:.8rem 0 .3rem}blockquote{margin:.2rem 0 .4rem 0}}
 """
 
 
@@ -38,6 +42,11 @@ def _h(text: str) -> str:
 
 def _html_runs(p: Paragraph) -> str:
     return "".join(f'<em lang="vi">{_h(r.text)}</em>' if r.em else _h(r.text) for r in p.runs)
+
+
+def _quote_html(q) -> str:
+    """The quote escaped, its matched words in <b>."""
+    return "".join(f"<b>{_h(t)}</b>" if bold else _h(t) for t, bold in q.pieces())
 
 
 def render_html(brief) -> str:
@@ -71,8 +80,11 @@ def render_html(brief) -> str:
             parts.append(f'<p class="claim">{_html_runs(block.sentence)}</p>')
             for q in block.quotes:
                 parts.append(
-                    f'<blockquote lang="vi"><p>“<span class="quote-text">{_h(q.shown)}</span>”</p>'
-                    f'<footer>— <cite>{_h(citation(q, L))}</cite></footer></blockquote>')
+                    # the citation on the quote's last line: one line less per quote
+                    f'<blockquote lang="vi"><p>“<span class="quote-text">{_quote_html(q)}</span>” '
+                    f'<span class="source">— <cite>{_h(citation(q, L))}</cite>'
+                    + (f' <span class="note">({_h(q.note)})</span>' if q.note else "")
+                    + '</span></p></blockquote>')
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
 

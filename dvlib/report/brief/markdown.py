@@ -52,7 +52,10 @@ def render_markdown(brief, figures_dir: str | None) -> str:
         elif isinstance(block, Claim):
             out += [_md_runs(block.sentence), ""]
             for q in block.quotes:
-                out += [f"> “{md_escape(q.shown)}” — {md_escape(citation(q, L))}", ""]
+                shown = "".join(f"**{md_escape(t)}**" if bold else md_escape(t)
+                                for t, bold in q.pieces())  # matched words in bold
+                note = f" ({md_escape(q.note)})" if q.note else ""
+                out += [f"> “{shown}” — {md_escape(citation(q, L))}{note}", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

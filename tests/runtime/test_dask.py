@@ -1,0 +1,60 @@
+"""The per-document pass on a Dask cluster gives the same tables as on this machine, and the
+per-document cache gives the same tables as computing them."""
+import pandas as pd
+import pytest
+
+from dvlib.pipeline import document_pass, load_corpus, tokenize_and_label
+
+
+@pytest.fixture(scope="module")
+def seed_sentences(corpus_dir):
+    return load_corpus(corpus_dir, progress=False).sentences
+
+
+@pytest.mark.slow
+def test_document_pass_equals_the_stages_run_one_after_the_other(seed_sentences):
+    staged = tokenize_and_label(seed_sentences, n_jobs=1, progress=False)
+    fresh = document_pass(seed_sentences, n_jobs=2, progress=False)["sentences"]
+    cached = document_pass(seed_sentences, n_jobs=2, progress=False)["sentences"]
+    pd.testing.assert_frame_equal(staged, fresh)
+    pd.testing.assert_frame_equal(staged, cached)
+    assert set(fresh["family"]) >= {"limitation", "priority"}
+    assert fresh["tokens"].map(len).sum() > 5000
+
+
+def test_document_pass_reuses_unchanged_documents(seed_sentences, monkeypatch):
+    import dvlib.pipeline as pipeline
+    document_pass(seed_sentences, n_jobs=1, progress=False)  # fill the cache
+    one = seed_sentences["doc_id"].iloc[0]
+    edited = seed_sentences.copy()
+    first = edited.index[edited["doc_id"] == one][0]
+    edited.loc[first, "text"] = edited.loc[first, "text"] + " Thêm một câu."
+    seen = []
+    real = pipeline.run_document_steps
+    monkeypatch.setattr(pipeline, "run_document_steps",
+                        lambda batch: seen.append(set(batch["doc_id"])) or real(batch))
+    out = document_pass(edited, n_jobs=1, progress=False)["sentences"]
+    assert seen == [{one}]  # only the edited report was worked on again
+    assert out.loc[first, "text"].endswith("Thêm một câu.")
+    assert len(out) == len(seed_sentences)
+
+
+@pytest.mark.slow
+def test_dask_cluster_of_two_workers_gives_the_local_tables(seed_sentences):
+    distributed = pytest.importorskip("distributed")
+    local = document_pass(seed_sentences, n_jobs=1, progress=False, cache=False)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as cluster:
+        with distributed.Client(cluster) as client:
+            remote = document_pass(seed_sentences, scheduler=client, progress=False, cache=False)
+            workers = client.run(lambda: 1)
+    assert len(workers) == 2
+    assert set(remote) == set(local)
+    for name in local:
+        pd.testing.assert_frame_equal(local[name], remote[name])
+
+
+def test_no_scheduler_at_the_address_is_one_clear_error():
+    from dvlib.runtime.dask import connect
+    with pytest.raises(RuntimeError, match="no Dask scheduler answers at tcp://127.0.0.1:9"):
+        connect("tcp://127.0.0.1:9", timeout="1s")

@@ -80,7 +80,7 @@ STAGES = (
     Stage("tokenize", "sentences -> tokens, terms", ("tokenize.py",),
           ("fixed_words.txt", "stopwords.txt")),
     Stage("label", "sentences -> family", ("label",),
-          ("family_cues.yaml", "models/family_model.json")),
+          ("family_cues.yaml", "family_function.yaml", "pos_lexicon.tsv", "models/family_model.json")),
     Stage("claims", "content -> claims", ("claims",), ("claim_rules.yaml",)),
     Stage("extract", "content -> entities", ("extract",),
           ("document_kinds.csv", "organisations.csv", "abbreviations.csv")),

@@ -1,49 +1,22 @@
 """The label stage: the theme family of each sentence (limitation, priority, model, achievement
-or other), with a score and the evidence that decided it.
+or other), with a calibrated score, the evidence, and the researcher's corrections.
 
-``label(sentences) -> sentences + family, family_score, family_evidence``. Modules, in the
-order a sentence passes through them: :mod:`~dvlib.label.lexicon` (the cue lexicon),
-:mod:`~dvlib.label.features` (per-sentence features), :mod:`~dvlib.label.sections` (document
-context), :mod:`~dvlib.label.model` (the classifier, stored as JSON),
-:mod:`~dvlib.label.rules` (the rules on top), :mod:`~dvlib.label.explain` (evidence).
+``label(sentences) -> sentences + family, family_score, family_evidence``; then
+``correct(sentences, documents, paths)`` applies ``corrections.csv`` (``family_source``,
+``family_confident``). Modules, in the order a sentence passes through them:
+:mod:`~dvlib.label.lexicon` (the cue lexicon, ``data/family_cues.yaml``),
+:mod:`~dvlib.label.features` and :mod:`~dvlib.label.sections` (per-sentence features and
+document context: the section a sentence sits in, planned vs reviewed year, the title ...),
+:mod:`~dvlib.label.rules` (the genre rules, whose votes are features),
+:mod:`~dvlib.label.function` (what a sentence does: first words and their part of speech,
+markers, questions, reported speech, list items), :mod:`~dvlib.label.model` (one calibrated
+logistic regression over all of them, stored as JSON), :mod:`~dvlib.label.corrections` and
+:mod:`~dvlib.label.review` (the researcher's side).
 
-The families and their tie rules are those of the annotation guide (copied into the docstring of
-:class:`FamilyClassifier`). The classifier is a hybrid, because the gold set is small (374
-sentences from ten reports: five seeds, ``data/gold_seed_sentences.csv``, and the five DEV
-reports of the blind set, ``data/gold_dev_sentences.csv``) and the reports it must work on come
-from other provinces:
-
-1. **Cues as data** (``data/family_cues.yaml``): genre vocabulary per family, masks for look-alikes
-   ("giải quyết khó khăn" is not a shortcoming, "ý kiến, kiến nghị của cử tri" is no
-   recommendation, "tiếp tục được đẩy mạnh" reports work done), section lead-ins ("những hạn
-   chế như:", "nhiệm vụ trọng tâm", "Thứ nhất:", dash bullets), sentence-initial imperative
-   verbs, and genre structures (a model introduced and then described, lists of typical models,
-   meeting proceedings, proposals, praise of results).
-2. **Document context**: a per-document pass that tracks the section a sentence sits in (after a
-   limitations lead-in or heading and the causes that follow it, inside a tasks section, inside
-   a "Các tin khác" trailer, in the passage describing a model just introduced), the title,
-   which year is the reviewed one and which the planned one ("năm 2024" in a report on 2023),
-   neighbouring sentences' cues and position.
-3. **A learned model**: logistic regression (class_weight="balanced") over those handcrafted
-   features plus down-weighted syllable n-grams of the match form.
-4. **High-precision rules** on top, in the guide's tie order: site furniture, trailer news,
-   datelines, attendance/chair/caption lines, event headlines and meeting proceedings (awards,
-   elections, pacts, discussion) are ``other``; items of a limitations list and the causes of
-   shortcomings are ``limitation``; enumerated/imperative items of a tasks section, the sentence
-   opening it ("Năm 2025 là năm ...", "Đồng chí ... đề nghị") and proposals of delegates are
-   ``priority``; a strong task cue ("cần", "đề nghị", "thời gian tới" ...) before any "đã" makes
-   ``priority``; otherwise a strong shortcoming cue ("chưa", "còn chậm", "hạn chế" ...) makes
-   ``limitation``; a title "topic: claim" and praise of results are ``achievement``; a title
-   naming a model, a list of named models, a sentence introducing a named model and the
-   description that follows it are ``model``; a named model reported with figures or result
-   words is ``achievement``.
-
-Measured by ``evaluation/evaluate_families.py`` (leave-one-report-out on seeds + dev and on the
-seeds alone, the dev reports through the pipeline, held-out snippets, and once, after the rules
-were final, the five blind TEST reports); without the rules the learned model alone scores lower.
-
-Every label comes with ``family_score`` (probability-like, in [0, 1]) and ``family_evidence``
-(the cue, section or rule that decided it), so a researcher can audit any row.
+The families and their tie rules are those of the annotation guide (copied into the docstring
+of :class:`FamilyClassifier`). The model is fitted by ``evaluation/fit_family_model.py`` on
+2,285 labelled sentences and measured by ``evaluation/evaluate_families.py`` (README, "How well
+it works": held-out test set and cross-validation, and what each figure measures).
 """
 from __future__ import annotations
 
@@ -60,7 +33,7 @@ from dvlib.schema import FAMILIES, validate
 
 __all__ = ["CORRECTIONS_FILE", "FAMILIES", "FamilyClassifier", "apply_corrections", "correct",
            "corrections_for", "default_classifier", "label", "label_families",
-           "read_corrections", "write_corrections"]
+           "measured_quality", "read_corrections", "write_corrections"]
 
 # what labelling reads of a sentence (less to copy to worker processes)
 LABEL_INPUT = ("doc_id", "sentence_index", "paragraph_index", "text", "boilerplate", "tokens")
@@ -91,3 +64,22 @@ def correct(sentences: pd.DataFrame, documents: pd.DataFrame, paths) -> tuple[pd
     out["family_confident"] = ((out["family_source"] == "corrected")
                                | (out["family_score"].astype(float) >= min_family_score()))
     return out, problems + unmatched
+
+
+def measured_quality() -> dict:
+    """The classifier's measured figures (``data/family_scores.json``, written by
+    evaluation/evaluate_families.py), flat, for briefs and notebooks: ``test_macro_f1`` and
+    ``test_per_family_f1`` on the held-out test set (``test_n`` sentences), ``cv_macro_f1`` over
+    the training sets, ``ece`` (calibration error on the test set), ``min_family_score`` (what
+    tables count) and ``what`` (what the figures measure). Empty values when not measured."""
+    import json
+
+    from dvlib.text.data import data_file
+    path = data_file("family_scores.json")
+    scores = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    test, cv = scores.get("test", {}), scores.get("cross_validation", {})
+    return {"test_macro_f1": test.get("macro_f1"), "test_n": test.get("n"),
+            "test_per_family_f1": {f: v["f1"] for f, v in test.get("families", {}).items()},
+            "cv_macro_f1": cv.get("macro_f1"), "cv_n": cv.get("n"),
+            "ece": scores.get("calibration", {}).get("ece_test"),
+            "min_family_score": min_family_score(), "what": scores.get("what", "")}

@@ -46,7 +46,7 @@ from threadpoolctl import threadpool_limits
 from dvlib.label.features import DENSE_FEATURES, FEATURE_LABELS, dense_matrix
 from dvlib.label.function import function_features, list_families, neighbour_features
 from dvlib.label.lexicon import CueLexicon, load_cue_lexicon
-from dvlib.label.rules import apply_rules
+from dvlib.label.rules import apply_rules, short
 from dvlib.label.sections import feature_batches
 from dvlib.runtime.gc import gc_paused
 from dvlib.schema import FAMILIES
@@ -265,7 +265,7 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
                     evidence[i] = self._evidence(X, j, classes.index(fam), names, rows[j],
                                                  raw["rule_evidence"][j], bps[i])
                     if listed and fam == listed[0]:
-                        evidence[i] = f'list item after "{_short(listed[1])}"; ' + evidence[i]
+                        evidence[i] = f'list item after "{short(listed[1], 60)}"; ' + evidence[i]
         return labels, proba, scores, evidence
 
     def _evidence(self, X, j: int, fam_idx: int, names: list[str], r: dict, rule_ev, bp: str) -> str:
@@ -433,11 +433,6 @@ def readable_feature(name: str) -> str:
     if name.startswith('"'):
         return "words " + name.replace("_", " ")
     return name.replace("_", " ")
-
-
-def _short(text: str, n: int = 60) -> str:
-    text = text.strip()
-    return text if len(text) <= n else text[:n].rstrip() + "…"
 
 
 def _concat(parts: list[dict]) -> dict:

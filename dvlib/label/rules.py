@@ -113,17 +113,6 @@ def task_before_past(r: dict) -> bool:
     return bool(pri) and (not past or min(pri) < min(past))
 
 
-def tie_break(r: dict, fam: str) -> tuple[str, str | None]:
-    """The guide's tie order applied to the learned model's choice: a forward-looking task is
-    priority, a shortcoming is limitation even where a named model is the subject."""
-    if fam == "model" and r["sec_priority"] and not r["_past"]:
-        return "priority", f'tie: task in section after "{short(r["_section_leadin"])}"'
-    if fam == "model" and r["strong_limitation"] > 0:
-        return "limitation", "tie: shortcoming of a named model"
-    if fam == "model" and (r["_quantities"] > 0 or r["result_words"] > 0):
-        return "achievement", "tie: results of a named model"
-    return fam, None
-
 
 def short(text: str, n: int = 70) -> str:
     text = text.strip()

@@ -85,8 +85,9 @@ def methods_section(ev_all: pd.DataFrame, n_reports: int, methods: Mapping | Non
     n_evidence = int((ev_all["aspects"] != "").sum()) if len(ev_all) else 0
     sec.blocks.append(Paragraph.plain(L["m_counted"].format(
         n_claims=len(ev_all), n_reports=n_reports, n_evidence=n_evidence)))
-    fam = _scores("family_scores.json")
-    f1, n = fam.get("blind_test_macro_f1"), fam.get("n_blind_test_sentences")
+    from dvlib.label import measured_quality
+    fam = measured_quality()
+    f1, n = fam.get("test_macro_f1"), fam.get("test_n")
     sec.blocks.append(Paragraph.plain(L["m_families"].format(
         n=fmt_num(n) if n else L["m_unmeasured"], f1=fmt_num(f1) if f1 else L["m_unmeasured"])))
     held = (_scores("aspect_scores.json").get("sets") or {}).get("a", {}).get("claims_csv", {})

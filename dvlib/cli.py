@@ -29,9 +29,14 @@ def _print_problems(problems: list[str]) -> None:
             print(f"dvlib: skipped: {line}", file=sys.stderr)
 
 
+def _n_skipped(problems: list[str]) -> int:
+    """How many problem lines name something skipped (not a note on an analysed report)."""
+    return sum(not line.startswith("note: ") for line in problems)
+
+
 def _status(problems: list[str]) -> int:
     """Exit status: 1 when anything was skipped (notes on analysed reports do not count)."""
-    return 1 if any(not line.startswith("note: ") for line in problems) else 0
+    return 1 if _n_skipped(problems) else 0
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -59,7 +64,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if result.subtheme_mapping is not None and not result.subtheme_mapping.empty:
         print(f"dvlib: sub-themes refitted; old -> new mapping in {out / 'subtheme_mapping.csv'}",
               file=sys.stderr)
-    print(f"dvlib:   {len(result.problems)} skipped files", file=sys.stderr)
+    print(f"dvlib:   {_n_skipped(result.problems)} skipped files", file=sys.stderr)
     for label, name in (("explorer", "explorer.html"), ("workbook", "dvlib.xlsx")):
         if (out / name).exists():
             print(f"dvlib:   {label}: {out / name}", file=sys.stderr)
@@ -83,7 +88,7 @@ def _summary(analysis, started: float, **where) -> None:
     line = f"dvlib: done: {len(docs)} reports, {n_sent} content sentences"
     if n_claims is not None:
         line += f", {n_claims} claims"
-    line += f", {len(analysis.problems)} skipped files, {time.monotonic() - started:.0f} s"
+    line += f", {_n_skipped(analysis.problems)} skipped files, {time.monotonic() - started:.0f} s"
     print(line, file=sys.stderr)
     for label, path in where.items():
         if path:

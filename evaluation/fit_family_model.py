@@ -82,6 +82,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corrections", default=None,
                         help="also train on the researcher's corrections (a corpus/corrections.csv)")
+    parser.add_argument("--out", default=None,
+                        help="where to write the model (default: dvlib/data/models/family_model.json)")
     args = parser.parse_args(argv)
     frame = load_sets()
     hashes = training_hashes()
@@ -104,7 +106,7 @@ def main(argv=None) -> int:
         print(f"  {name:12s} {m.sum():5d} sentences  macro-F1 {macro_f1(frame.loc[m, 'label'], pred[m]):.3f}")
     model = fit_default(frame, oof=(proba, classes))
     counts = frame[frame["label"].notna()].groupby("set").size().to_dict()
-    path = model.save(data_file(MODEL_FILE), training_data=hashes,
+    path = model.save(Path(args.out) if args.out else data_file(MODEL_FILE), training_data=hashes,
                       metadata={"training_sets": {k: int(v) for k, v in counts.items()},
                                 "temperature": model.temperature})
     print(f"wrote {path} ({path.stat().st_size:,} bytes); temperature {model.temperature}; "

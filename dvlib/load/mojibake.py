@@ -54,6 +54,9 @@ def repair(text: str) -> tuple[str, str]:
     # cannot be re-encoded that way: a text that can, and reads better as Vietnamese decoded
     # otherwise, is mojibake. A candidate must read as Vietnamese at least as well as the text.
     base = unicodedata.normalize("NFC", text)
+    reads_vietnamese = looks_vietnamese(base)
+    if reads_vietnamese and not is_mojibake(text):
+        return text, ""  # the usual case, decided without trying any repair
     base_valid = vietnamese_share(base)[0]
     found: dict[str, str] = {}
     for cand, how in _candidates(text):
@@ -66,6 +69,6 @@ def repair(text: str) -> tuple[str, str]:
         return fixed, f"double-encoded text repaired ({how})"
     if len(found) > 1:
         raise ValueError("garbled text (mojibake) with more than one possible repair: not read")
-    if not looks_vietnamese(base) and is_mojibake(text):
+    if not reads_vietnamese and is_mojibake(text):
         raise ValueError("garbled text (mojibake) that cannot be repaired: not read")
     return text, ""

@@ -141,7 +141,7 @@ def make_brief(analysis, provinces: Sequence[str] | None = None, lang: str = "vi
     if claims is not None and not claims.empty:  # the brief built on claims (issue 10)
         b = _brief.build_claims_brief(docs, analysis.sentences, claims, analysis.entities,
                                       formulas=analysis.tables.get("shared_formulas"),
-                                      methods=methods, lang=lang,
+                                      methods=methods, lang=lang, figures=figs,
                                       provinces=list(provinces) if provinces else None)
     else:  # an analysis saved before the claims stage
         b = _brief.build_brief(docs, content, analysis.entities, coded=analysis.coded,

@@ -55,6 +55,8 @@ class Quote:
     family_score: float
     marks: tuple[tuple[int, int], ...] = ()   # spans of ``text`` shown in bold (matched words)
     note: str = ""                            # shown after the quote (the claim's other aspects)
+    short_cite: bool = False                  # cite province and id only (the brief's table of
+                                              # reports gives outlet, date and file)
 
     @property
     def shown(self) -> str:
@@ -147,9 +149,9 @@ class Section:
 
 
 def citation(q: Quote, L: dict) -> str:
-    """How a quote is cited: province, outlet, date, file, sentence (or claim) id; a quote
-    without outlet, date and file (a passage set beside others) cites province and id only."""
-    if not (q.outlet or q.date or q.file):
+    """How a quote is cited: province, outlet, date, file, sentence (or claim) id; with
+    ``short_cite`` province and id only."""
+    if q.short_cite:
         return ", ".join([q.province, q.sentence_id])
     return ", ".join([q.province, q.outlet or L["unknown"], q.date or L["date_unknown"],
                       q.file, q.sentence_id])

@@ -13,14 +13,15 @@ from typing import Mapping, Sequence
 import pandas as pd
 
 from dvlib.config import data_file
-from dvlib.report.brief.blocks import Block, Bullets, Heading, Paragraph, Section, Table, labels
+from dvlib.report.brief.blocks import (Block, Bullets, Figure, Heading, Paragraph, Section, Table,
+                                       labels)
 from dvlib.report.brief.content import codebook_labels, prepare_documents, resolve_provinces
 from dvlib.report.brief.context import report_context
 from dvlib.report.brief.document import Brief
 from dvlib.report.brief.findings import (appendix_section, evidence_claims, findings_section,
                                          formulas_section)
 from dvlib.report.brief.fmt import blank_str, fmt_num, join_items
-from dvlib.report.brief.sections import entities_section
+from dvlib.report.brief.sections import entities_section, load_png
 from dvlib.schema import COMPARED_FAMILIES
 
 # Indicators that count too little to tell a reader anything ("1 xã", "3 cấp").
@@ -39,9 +40,11 @@ def _aspect_names(lang: str) -> dict:
     return {k: v.get(lang) or v.get("vi") or k for k, v in codebook_labels().items()}
 
 
-def context_section(docs: pd.DataFrame, contexts: dict, provinces: Sequence[str], L: dict) -> Section:
+def context_section(docs: pd.DataFrame, contexts: dict, provinces: Sequence[str], L: dict,
+                    figures: Mapping[str, bytes] | None = None) -> Section:
     """One row per report: province, date, outlet, kind of text, period, level, who spoke;
-    then the evidence of each inference."""
+    then the evidence of each inference, and the family profile figure when given (what share
+    of each report states limitations, priorities, models: the kind of text shows there too)."""
     sec = Section(key="context", heading=L["context_heading"])
     sec.blocks.append(Paragraph.plain(L["context_intro"]))
     rows, evidence = [], []
@@ -61,6 +64,9 @@ def context_section(docs: pd.DataFrame, contexts: dict, provinces: Sequence[str]
     if evidence:
         sec.blocks.append(Heading(3, L["col_evidence"]))
         sec.blocks.append(Bullets(tuple(evidence)))
+    if figures and "family_profile" in figures:
+        sec.blocks.append(Figure("family_profile", figures["family_profile"], L["profile_caption"]))
+        sec.blocks.append(Paragraph.plain(L["profile_read"]))
     return sec
 
 
@@ -155,13 +161,15 @@ def _join_labels(items: list, L: dict) -> str:
 def build_claims_brief(documents: pd.DataFrame, sentences: pd.DataFrame, claims: pd.DataFrame,
                        entities: pd.DataFrame | None = None, *,
                        formulas: pd.DataFrame | None = None, methods: Mapping | None = None,
+                       figures: Mapping[str, str] | None = None,
                        provinces: Sequence[str] | None = None, lang: str = "vi",
                        generated: str | _date | None = None, title: str | None = None,
                        max_entity_rows: int = 4) -> Brief:
     """The comparative brief of ``provinces`` (default: all) built on ``claims`` (claims.csv).
 
     ``sentences`` gives each report's opening (its context), ``formulas`` the shared-formulas
-    table (``tables["shared_formulas"]``), ``methods`` versions and settings (as
+    table (``tables["shared_formulas"]``), ``figures`` PNG paths by name (the family profile is
+    shown with the reports in context), ``methods`` versions and settings (as
     :func:`dvlib.report.notebooks.methods_info` gives them). Republished copies are never
     counted or quoted.
     """
@@ -197,7 +205,8 @@ def build_claims_brief(documents: pd.DataFrame, sentences: pd.DataFrame, claims:
             & ~blank_str(ents.get("unit", pd.Series("", index=ents.index))).str.contains("%")
         ents = ents[~trivia]
     n_reports = int(((docs["duplicate_of"] == "") & docs["province"].isin(chosen)).sum())
-    sections = [context_section(docs, contexts, chosen, L), *family_secs, formulas_sec,
+    figs = {str(name): load_png(str(name), path) for name, path in (figures or {}).items()}
+    sections = [context_section(docs, contexts, chosen, L, figs), *family_secs, formulas_sec,
                 entities_section(ents, docs, chosen, L, max_entity_rows),
                 methods_section(ev, n_reports, methods, L),
                 appendix_section(ev, used, chosen, names, L)]

@@ -76,7 +76,8 @@ def claim_quote(row, code: str | None, names: dict, note_tpl: str = "") -> Quote
     note = note_tpl.format(aspects=", ".join(others)) if others and note_tpl else ""
     # Cited by province and claim id only: the table of reports gives outlet, date and file.
     return Quote(text=row.text, full_text=row.text, truncated=False, province=row.province,
-                 outlet="", date="", file="", sentence_id=row.claim_id, doc_id=row.doc_id, family_score=0.0,
+                 outlet=row.outlet, date=row.date, file=row.file_name, short_cite=True,
+                 sentence_id=row.claim_id, doc_id=row.doc_id, family_score=0.0,
                  marks=marks(row.text, terms_of(row.aspect_terms, code)), note=note)
 
 
@@ -219,13 +220,16 @@ def formulas_section(formulas: pd.DataFrame | None, ev: pd.DataFrame, provinces:
 def _passage(r, ev: pd.DataFrame) -> Quote:
     """The passage of a formula: the claim holding it (else its sentence), the formula marked."""
     text, pid = r.text, r.sentence_id
+    meta = ev[ev["doc_id"] == r.doc_id].head(1)
+    outlet, date, file = (meta[["outlet", "date", "file_name"]].iloc[0].tolist()
+                          if len(meta) else ("", "", ""))
     for c in ev[ev["sentence_id"] == r.sentence_id].itertuples(index=False):
         if match_form(r.quote) in match_form(c.text):
             text, pid = c.text, c.claim_id
             break
-    return Quote(text=text, full_text=text, truncated=False, province=r.province, outlet="",
-                 date="", file="", sentence_id=pid, doc_id=r.doc_id, family_score=0.0,
-                 marks=marks(text, [r.quote]))
+    return Quote(text=text, full_text=text, truncated=False, province=r.province, outlet=outlet,
+                 date=date, file=file, sentence_id=pid, doc_id=r.doc_id, family_score=0.0,
+                 marks=marks(text, [r.quote]), short_cite=True)
 
 
 def appendix_section(ev: pd.DataFrame, used: set, provinces: Sequence[str], names: dict,

@@ -9,7 +9,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.dvlib-installed
 
-.PHONY: run test test-fast analyze bench fit-family-model clean-build strip-notebooks
+.PHONY: run test test-fast analyze bench fit-family-model evaluate clean-build strip-notebooks
 
 # A copied or moved checkout (cp -a) carries a .venv whose scripts, editable install and kernel
 # point at the original path, so `dvlib add` would write into the original's corpus/. The Python
@@ -48,6 +48,12 @@ test-fast: $(STAMP)
 # refit the stored family classifier after editing the gold, the cue lexicon or the features
 fit-family-model: $(STAMP)
 	$(PY) evaluation/fit_family_model.py
+
+# print the classifier's measured figures (cross-validation; add ARGS=--test for the held-out
+# set, ARGS="--test --write" to store them) and recheck the stored ones
+evaluate: $(STAMP)
+	$(PY) evaluation/evaluate_families.py $(ARGS)
+	DVLIB_EVALUATE=1 $(PY) -m pytest -q tests/label -k recomputed
 
 # make bench BENCH_ARGS="--reports 600 10000" for the issue's sizes (default 600 2000)
 bench: $(STAMP)

@@ -56,7 +56,18 @@ def methods_info(analysis, provinces: Sequence[str] | None = None) -> dict:
         "classifier_per_family_f1": scores.get("test_per_family_f1", {}),
         "classifier_cv_macro_f1": scores.get("cv_macro_f1"),
         "n_reports": int(len(analysis.documents)),
+        **label_counts(analysis.sentences),
     }
+
+
+def label_counts(sentences) -> dict:
+    """How many content sentences' families were set by hand (``family_source`` corrected) and
+    how many are below the confidence threshold (not counted), and the threshold."""
+    from dvlib.config import min_family_score
+    content = sentences[sentences["boilerplate"] == ""] if "boilerplate" in sentences else sentences
+    corrected = int((content["family_source"] == "corrected").sum()) if "family_source" in content else 0
+    uncertain = int((~content["family_confident"].astype(bool)).sum()) if "family_confident" in content else 0
+    return {"n_corrected": corrected, "n_uncertain": uncertain, "min_family_score": min_family_score()}
 
 
 def _slug(text: str) -> str:

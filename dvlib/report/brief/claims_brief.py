@@ -96,6 +96,11 @@ def methods_section(ev_all: pd.DataFrame, n_reports: int, methods: Mapping | Non
     f1, n = fam.get("test_macro_f1"), fam.get("test_n")
     sec.blocks.append(Paragraph.plain(L["m_families"].format(
         n=fmt_num(n) if n else L["m_unmeasured"], f1=fmt_num(f1) if f1 else L["m_unmeasured"])))
+    m0 = dict(methods or {})
+    if "n_corrected" in m0:
+        sec.blocks.append(Paragraph.plain(L["m_labels"].format(
+            threshold=f"{m0['min_family_score']:g}", n_uncertain=fmt_num(m0["n_uncertain"]),
+            n_corrected=fmt_num(m0["n_corrected"]))))
     held = (_scores("aspect_scores.json").get("sets") or {}).get("a", {}).get("claims_csv", {})
     sec.blocks.append(Paragraph.plain(L["m_aspects"].format(
         n=fmt_num((_scores("aspect_scores.json").get("sets") or {}).get("a", {}).get("claims"))

@@ -135,6 +135,10 @@ def test_corrections_flow_into_the_tables_and_survive_a_rerun(corpus_copy, tmp_p
     n_new = prof[(prof["province"] == prov) & (prof["family"] == new_family)]["count"].sum()
     n_old = before[(before["province"] == prov) & (before["family"] == new_family)]["count"].sum()
     assert n_new == n_old + 1
+    from dvlib.report.notebooks import make_brief
+    _, written = make_brief(second, None, "vi", out / "briefs")
+    brief = Path(written["md"]).read_text(encoding="utf-8")
+    assert "1 nhãn do nhà nghiên cứu sửa tay" in brief  # the brief says how many were set by hand
     third = analyze(corpus_copy, out, progress=False, figures=False, n_boot=50)
     assert third.params.get("reused")
     assert third.sentences.set_index("sentence_id").at[target["sentence_id"], "family"] == new_family

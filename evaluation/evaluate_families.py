@@ -80,6 +80,9 @@ def main(argv=None) -> int:
             f, rep = score_through_pipeline(name, model)
             frames.append(f)
             reports.append(rep)
+            print(f"== TEST set {name}: {rep['n']} sentences: macro-F1 {rep['macro_f1']} "
+                  f"{ {k: v['f1'] for k, v in rep['families'].items()} }")
+        scores["test_sets"] = {n: r for n, r in zip(TEST_SETS, reports)}
         test = pd.concat(frames, ignore_index=True)
         m = test["label"].notna()
         rep = reports[0] if len(reports) == 1 else family_report(test.loc[m, "label"], test.loc[m, "predicted"])
@@ -97,6 +100,7 @@ def main(argv=None) -> int:
         old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         if "test" not in scores and "test" in old:  # keep the once-measured test figure
             scores["test"] = old["test"]
+            scores["test_sets"] = old.get("test_sets", {})
             for k in ("ece_test", "reliability_test"):
                 if k in old.get("calibration", {}):
                     scores["calibration"][k] = old["calibration"][k]

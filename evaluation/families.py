@@ -20,6 +20,8 @@ The sets (see README "How well it works"):
   labelled the same way (training).
 - ``d``: 16 more texts by a fourth writer, labelled the same way — the TEST portion: set apart
   before any feature or weight was chosen, never trained or tuned on, scored once.
+- ``f``: 14 texts by a sixth writer, written and labelled after the classifier was final (a
+  second test set; the model was not changed after it was scored).
 """
 from __future__ import annotations
 
@@ -48,9 +50,10 @@ SETS = {  # name -> (texts folder, gold CSV)
     "c": (EVAL / "texts" / "c", EVAL / "labels" / "c_gold.csv"),
     "d": (EVAL / "texts" / "d", EVAL / "labels" / "d_gold.csv"),
     "e": (EVAL / "texts" / "e", EVAL / "labels" / "e_gold.csv"),
+    "f": (EVAL / "texts" / "f", EVAL / "labels" / "f_gold.csv"),
 }
 TRAIN_SETS = ("seed", "blind", "a", "b", "c", "e")
-TEST_SETS = ("d",)
+TEST_SETS = ("d", "f")
 
 
 def text_key(text: str) -> str:

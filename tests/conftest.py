@@ -1,6 +1,7 @@
 """Shared fixtures: the bundled seed corpus, read-only."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,28 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("DVLIB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "dvlib-cache"))
 
 
+class _NotebookNode(dict):
+    """A notebook's JSON with attribute access (``nb.cells``, ``c.source``), as nbformat gives it."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def read_notebook(path) -> _NotebookNode:
+    """A source notebook read as plain JSON (cell sources joined, as ``nbformat.read`` does):
+    importing nbformat pulls in jsonschema, three seconds of every fast-tier worker's start."""
+    def node(x, key=""):
+        if isinstance(x, dict):
+            return _NotebookNode({k: node(v, k) for k, v in x.items()})
+        if isinstance(x, list):
+            return "".join(x) if key == "source" else [node(v) for v in x]
+        return x
+    return node(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
 def seed(prefix: str) -> str:
     """The text of seed report ``prefix`` ("000" ... "004") as stored."""
     return next(CORPUS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
@@ -50,3 +73,12 @@ def seed_build(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DVLIB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "dvlib-cache"))
         return build_seed_outputs(CORPUS, out)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (``make test`` runs two workers with ``--dist loadgroup``) the tests
+    that read the session's seed build run on one worker, so the seed corpus is analysed once
+    for the suite rather than once per worker; the other worker takes the rest meanwhile."""
+    for item in items:
+        if "seed_build" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("seed_build"))

@@ -20,7 +20,8 @@ def small_corpus(tmp_path, corpus_dir):
     return c
 
 
-def test_unchanged_rerun_reuses_the_saved_analysis(small_corpus, tmp_path):
+def test_unchanged_rerun_reuses_and_a_changed_report_or_setting_is_recomputed(small_corpus, tmp_path):
+    # One first analysis for both halves (it is the slow part): reuse, then recompute.
     out = tmp_path / "out"
     first = analyze([small_corpus], out, progress=False)
     again = analyze([small_corpus], out, progress=False)
@@ -32,10 +33,6 @@ def test_unchanged_rerun_reuses_the_saved_analysis(small_corpus, tmp_path):
                                   again.tables["profile_family"].reset_index(drop=True),
                                   check_dtype=False)
 
-
-def test_a_changed_report_or_setting_is_recomputed(small_corpus, tmp_path):
-    out = tmp_path / "out"
-    analyze([small_corpus], out, progress=False)
     f = small_corpus / "004_3efc173e9c33baf7.txt"
     f.write_text(f.read_text(encoding="utf-8") + "\nThời gian tới, tiếp tục nhân rộng mô hình "
                  "“Dân vận khéo” ở các xã vùng cao.\n", encoding="utf-8")

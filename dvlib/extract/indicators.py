@@ -7,10 +7,13 @@ from functools import lru_cache
 from typing import Iterable
 
 
+from dvlib.text.data import read_yaml
 from dvlib.text.normalize import nfc
 from dvlib.extract.common import match_form, normalize_tones, squash
 
 # --------------------------------------------------------------------------- indicators
+
+WORDS_FILE = "indicator_words.yaml"
 
 # A number not glued to a word, a decimal, a date or a range before it. The check on what
 # precedes comes after the first digit so that the pattern starts with a digit, which lets
@@ -20,28 +23,24 @@ _TIME_OR_RANGE = re.compile(r":\d|\s*[-–]\s*\d")
 _FRACTION = re.compile(r"/(\d+(?:[.,]\d+)*)(?!\w)")
 _VN_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 _VN_PLAIN = re.compile(r"\d+(?:,\d+)?")
-_MULTIPLIERS = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3, "trăm": 1e2}
-_CURRENCY = {"đồng": "đồng", "vnđ": "đồng", "vnd": "đồng", "đ": "đồng", "usd": "USD"}
-_MEASURES = {"ha", "hecta", "héc-ta", "km", "km2", "m", "m2", "m²", "m3", "kg", "tấn", "tạ", "lít"}
-_TIME_UNITS = {"năm", "tháng", "ngày", "giờ", "phút", "giây", "tuần", "quý"}
-# Words that end the counted noun: function words, verbs of reporting, and "năm" (a year
-# follows). Kept short on purpose; the counted noun is at most four syllables anyway.
-_STOP = {
-    "và", "với", "của", "cho", "trong", "tại", "ở", "về", "được", "đã", "để", "là", "có",
-    "theo", "từ", "đến", "tới", "các", "những", "thì", "mà", "nhưng", "hay", "hoặc", "khi",
-    "do", "bởi", "vì", "như", "cùng", "trên", "dưới", "sau", "trước", "nhằm", "gồm", "cần",
-    "phải", "sẽ", "đang", "vào", "qua", "không", "chưa", "còn", "thuộc", "đều", "bị", "này",
-    "đó", "nay", "ấy", "mỗi", "mọi", "năm", "đạt", "tham", "thực", "góp", "nhận", "hỗ",
-}
-_QUALIFIER = re.compile(
-    r"(?<!\w)(hơn|gần|trên|khoảng|chừng|ước tính|ước|xấp xỉ|lên tới|lên đến|ít nhất|tối thiểu|"
-    r"tối đa|dưới|không quá|gần như|hàng)\s+$")
-# A number right after these words is a date, an ordinal, a label or an address, not a count.
-_NOT_COUNT_BEFORE = re.compile(
-    r"(?<!\w)(năm|tháng|ngày|quý|bài|thứ|số|điều|khoản|mục|chương|phần|kỳ|khóa|tập|trang|đợt|"
-    r"lần|giai đoạn|nhiệm kỳ|lúc|hồi|sáng|chiều|tối|trưa|đêm|hôm|đoàn|khu|tổ|ấp|thôn|xóm|bản|"
-    r"khối|phường|quận|đường|quốc lộ|tỉnh lộ|phòng|lô|covid|hạng|vòng|câu|bước|mức|từ|đến)\s*$")
-_DATE_BEFORE = re.compile(r"(?<!\w)(ngày|sáng|chiều|tối|trưa|đêm|hôm|từ|đến|tới|lúc)\s*\(?\s*$")
+# The words read around a number live in dvlib/data/indicator_words.yaml.
+_WORDS = read_yaml(WORDS_FILE)
+_MULTIPLIERS = {str(k): float(v) for k, v in _WORDS["multipliers"].items()}
+_CURRENCY = {str(k): str(v) for k, v in _WORDS["currency"].items()}
+_MEASURES = frozenset(map(str, _WORDS["measures"]))
+_TIME_UNITS = frozenset(map(str, _WORDS["time_units"]))
+_STOP = frozenset(map(str, _WORDS["stop"]))
+
+
+def _alternation(key: str) -> str:
+    """The words of a list of the data file as regex alternatives, in the file's order."""
+    return "|".join(re.escape(str(w)).replace("\\ ", " ") for w in _WORDS[key])
+
+
+_MULTIPLIER = re.compile(rf"\s*({'|'.join(map(re.escape, _MULTIPLIERS))})(?!\w)")
+_QUALIFIER = re.compile(rf"(?<!\w)({_alternation('qualifiers')})\s+$")
+_NOT_COUNT_BEFORE = re.compile(rf"(?<!\w)({_alternation('not_count_before')})\s*$")
+_DATE_BEFORE = re.compile(rf"(?<!\w)({_alternation('date_before')})\s*\(?\s*$")
 _SYLLABLE = re.compile(r"[^\W\d_]+(?:/[^\W\d_]+)*")
 
 
@@ -175,7 +174,7 @@ def find_indicators(text: str, exclude: Iterable[tuple[int, int]] = ()) -> list[
         limit = min([xs for xs, xe in exclude if xs >= e] + [len(mf)])
         unit, counted = "", ""
         pos = e
-        mult = re.match(r"\s*(tỷ|tỉ|triệu|nghìn|ngàn|trăm)(?!\w)", mf[pos:])
+        mult = _MULTIPLIER.match(mf[pos:])
         if mult:
             value *= _MULTIPLIERS[mult.group(1)]
             pos += mult.end()

@@ -6,16 +6,16 @@ import re
 from functools import lru_cache
 
 
+from dvlib.text.patterns import admin_levels
 from dvlib.text.normalize import nfc
 from dvlib.extract.common import match_form, normalize_tones, organisations_table, squash, words_trie
 
 # --------------------------------------------------------------------------- organisations
 
-_LEVEL_AFTER = re.compile(
-    r"\s+(?:cấp\s+)?(tỉnh|huyện|thị xã|thành phố|xã|phường|thị trấn|trung ương|các cấp)(?!\w)")
-_LEVELS = {"tỉnh": "province", "huyện": "district", "thị xã": "district",
-           "thành phố": "district", "xã": "commune", "phường": "commune",
-           "thị trấn": "commune", "trung ương": "central", "các cấp": "all"}
+# The level words after an organisation ("Hội Nông dân tỉnh", "cấp xã"), from
+# dvlib/data/admin_levels.csv: word -> the level it names.
+_LEVELS = {r["word"]: r["org_level"] for r in admin_levels() if r["org_level"]}
+_LEVEL_AFTER = re.compile(rf"\s+(?:cấp\s+)?({'|'.join(_LEVELS)})(?!\w)")
 
 
 @lru_cache(maxsize=1)

@@ -21,29 +21,25 @@ place-and-date line, heading and subject) for dvlib.load.metadata.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 import pandas as pd
-import yaml
 
 from dvlib.text.normalize import match_form, nfc
 from dvlib.config import data_file
-from dvlib.schema import BOILERPLATE_KINDS
+# The rules and the head reader live in their own modules; the names tests and callers import
+# from here stay importable from here.
+from dvlib.load.boilerplate_rules import (PATTERNS_FILE, load_rules, line_key,  # noqa: F401
+                                          KindRules as _KindRules, LINE_KINDS as _LINE_KINDS,
+                                          NUMBER_LINE as _NUMBER_LINE, is_caps as _is_caps,
+                                          line_keys as _line_keys, matches_line as _matches,
+                                          phrase_alternation as _phrase_alternation,
+                                          split_lines as _lines)
+from dvlib.load.document_head import document_head, formal_head as _head  # noqa: F401
 
-PATTERNS_FILE = "boilerplate_patterns.yaml"
 TABLE_COLUMNS = ["doc_id", "start", "end", "kind", "text"]
 
-# Per-line kinds in the order they are tried (the first that matches wins).
-_LINE_KINDS = ["visitor_counter", "rating_widget", "share_widget", "source_line", "site_header"]
-# What may stand between widget phrases on one line ("Gửi phản hồi | In bài viết").
-_SEP = r"[\s|•·/:,»«›>\-–—]"
-# Bullets and arrows in front of a line ("  • Hôm nay2,057", "» Tin liên quan").
-_LEAD = re.compile(r"^[\s•·▪►●○◦■□*+»›>\-–—|]+")
-_NUMBER_LINE = re.compile(r"\d{1,4}(?: +\d{1,4})*")
-_MAX_LINE_CHARS = 600
 _NOT_NEWLINE = re.compile(r"[^\n]")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
@@ -53,100 +49,6 @@ class Span(NamedTuple):
     end: int
     kind: str
     text: str
-
-
-@dataclass
-class _KindRules:
-    line: re.Pattern | None = None     # whole-line rule on the key, or None
-    max_words: int = 1_000
-    extra: dict = field(default_factory=dict)
-    regex: dict = field(default_factory=dict)  # the extra entries that are patterns, compiled
-
-
-# Entries of a kind's spec that are regular expressions on a key (one, or a list of them).
-_REGEX_ENTRIES = ("number", "formal", "place_date", "receivers", "closing")
-
-
-def _phrase_alternation(phrases: Iterable[str]) -> str:
-    items = sorted({p.strip() for p in phrases if str(p).strip()}, key=len, reverse=True)
-    return "|".join(re.escape(p) for p in items)
-
-
-def _compile_kind(spec: dict) -> re.Pattern | None:
-    alternatives = []
-    phrases = _phrase_alternation(spec.get("phrases") or [])
-    if phrases:
-        # a line made only of widget phrases and separators
-        alternatives.append(rf"{_SEP}*(?:{phrases})(?:{_SEP}*(?:{phrases}))*{_SEP}*")
-    counters = _phrase_alternation(spec.get("counters") or [])
-    if counters:
-        # "Hôm nay2,057", "Lượt xem: 1.234 lượt"
-        alternatives.append(rf"(?:{counters}) ?:? ?\d[\d., ]*(?: (?:lượt|người|khách))?")
-    alternatives.extend(str(p) for p in spec.get("patterns") or [])
-    if not alternatives:
-        return None
-    return re.compile("|".join(f"(?:{a})" for a in alternatives))
-
-
-@lru_cache(maxsize=4)
-def load_rules(path: str | None = None) -> dict[str, _KindRules]:
-    """The compiled rules of the patterns file (the shipped one by default)."""
-    source = Path(path) if path else data_file(PATTERNS_FILE)
-    with open(source, encoding="utf-8") as fh:
-        spec = yaml.safe_load(fh)
-    unknown = set(spec) - set(BOILERPLATE_KINDS)
-    if unknown:
-        raise ValueError(f"{source}: kinds not in schema.BOILERPLATE_KINDS: {sorted(unknown)}")
-    rules = {}
-    for kind, kind_spec in spec.items():
-        kind_spec = kind_spec or {}
-        regex = {}
-        for name in _REGEX_ENTRIES:
-            if kind_spec.get(name):
-                items = kind_spec[name] if isinstance(kind_spec[name], list) else [kind_spec[name]]
-                regex[name] = re.compile("|".join(f"(?:{p})" for p in items))
-        rules[kind] = _KindRules(
-            line=_compile_kind(kind_spec), max_words=int(kind_spec.get("max_words", 1_000)),
-            extra=dict(kind_spec), regex=regex,
-        )
-    return rules
-
-
-def line_key(line: str) -> str:
-    """What the rules see: match form, leading bullets dropped, single spaces."""
-    key = re.sub(r"\s+", " ", match_form(line)).strip()
-    return _LEAD.sub("", key).strip()
-
-
-def _line_keys(lines, rules: dict[str, _KindRules]) -> list[str]:
-    """:func:`line_key` of each line, but a line with more words than any rule reads keeps its
-    own letters (its case and tone marks): match_form, syllable by syllable, is the slow part,
-    and the rules only count such a line's words and look at its final punctuation, which
-    match_form leaves as they are (it changes letters only, keeping the length)."""
-    kinds = [rules[k] for k in ["trailer", *_LINE_KINDS] if k in rules]
-    phrases = (rules["pagination"].extra.get("phrases") or []) if "pagination" in rules else []
-    limit = max([r.max_words for r in kinds] + [len(str(w).split()) for w in phrases])
-    keys = []
-    for _, _, raw in lines:
-        shape = _LEAD.sub("", re.sub(r"\s+", " ", nfc(raw)).strip()).strip()
-        if shape and (len(shape.split()) <= limit or _NUMBER_LINE.fullmatch(shape)):
-            shape = line_key(raw)
-        keys.append(shape)
-    return keys
-
-
-def _lines(text: str) -> list[tuple[int, int, str]]:
-    out, pos = [], 0
-    for raw in text.split("\n"):
-        out.append((pos, pos + len(raw), raw))
-        pos += len(raw) + 1
-    return out
-
-
-def _matches(rules: _KindRules, key: str) -> bool:
-    # Furniture lines are short; the length checks also keep the regexes cheap.
-    return (rules.line is not None and len(key) <= _MAX_LINE_CHARS
-            and len(key.split()) <= rules.max_words and rules.line.fullmatch(key) is not None)
 
 
 def _trailer_marks(lines, keys, text_len: int, rules: _KindRules) -> dict[int, str]:
@@ -225,149 +127,6 @@ def _duplicate_marks(lines, keys, taken: dict[int, str], rules: _KindRules) -> d
             marks[idx] = "duplicate_caption"
         previous = current
     return marks
-
-
-def _is_caps(raw: str) -> bool:
-    """A line with letters and no lower-case letter ("BAN DÂN VẬN", "ĐẢNG BỘ TỈNH ...")."""
-    return any(c.isalpha() for c in raw) and not any(c.islower() for c in raw)
-
-
-_NUMBERED = re.compile(r"(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s")
-_SUBJECT_MAX_WORDS = 40
-
-
-def _is_heading(key: str, raw: str, headings: frozenset) -> str:
-    """ "exact" for a line holding only a document kind ("BÁO CÁO"), "inline" for an all-caps
-    line opening with one ("BÁO CÁO KẾT QUẢ ..."), else ""."""
-    if key in headings:
-        return "exact"
-    if _is_caps(raw) and any(key.startswith(h + " ") for h in headings):
-        return "inline"
-    return ""
-
-
-@lru_cache(maxsize=4)
-def _headings(words: tuple) -> frozenset:
-    return frozenset(match_form(str(h)) for h in words)
-
-
-def _head(lines, keys, rules: _KindRules) -> dict:
-    """Line indices of a formal document's head: letterhead, number, place_date, heading
-    (and whether it is "exact" or "inline") and subject. Letterhead is [] unless it holds a
-    document number or a heading follows it."""
-    rx = rules.regex
-    headings = _headings(tuple(rules.extra.get("headings") or ()))
-    max_words = int(rules.extra.get("letterhead_max_words", 14))
-    head_lines = int(rules.extra.get("head_lines", 12))
-    out = {"letterhead": [], "number": None, "place_date": None, "heading": None,
-           "heading_form": "", "subject": []}
-    letter: list[int] = []
-    seen = 0
-    for i in range(len(lines)):
-        key, raw = keys[i], lines[i][2]
-        if not key:
-            continue
-        seen += 1
-        if seen > head_lines:
-            break
-        form = _is_heading(key, raw, headings)
-        if form:
-            out["heading"], out["heading_form"] = i, form
-            break
-        if "number" in rx and out["number"] is None and rx["number"].fullmatch(key):
-            out["number"] = i
-        elif ("formal" in rx and rx["formal"].fullmatch(key)) or \
-                (rules.line is not None and rules.line.fullmatch(key)):
-            pass
-        elif "place_date" in rx and out["place_date"] is None and rx["place_date"].fullmatch(key):
-            out["place_date"] = i
-            continue  # the place-and-date line dates the document: not furniture
-        elif not (_is_caps(raw) and len(key.split()) <= max_words):
-            break
-        letter.append(i)
-    if letter and (out["number"] is not None or out["heading"] is not None):
-        out["letterhead"] = letter
-    if out["heading_form"] == "exact":
-        # the subject: the lines right under the heading, up to the first body line
-        for j in range(out["heading"] + 1, len(lines)):
-            key = keys[j]
-            if not key:
-                continue
-            if (len(out["subject"]) >= 3 or len(key.split()) > _SUBJECT_MAX_WORDS
-                    or (rules.line is not None and rules.line.fullmatch(key))
-                    or _NUMBERED.match(key) or key.startswith("kính gửi")
-                    or re.search(r"[.;:]$", key) and not key.endswith("...")
-                    or re.search(r"[.!?] [^\W\d_]", key)):
-                break
-            out["subject"].append(j)
-    return out
-
-
-class _LazyKeys:
-    """The keys of ``lines``, each computed when first read: the head of a news article is
-    left after its first line, so the lines under it need no key."""
-
-    def __init__(self, lines, rules):
-        self.lines, self.rules, self.cache = lines, rules, {}
-
-    def __len__(self):
-        return len(self.lines)
-
-    def __getitem__(self, i):
-        if i not in self.cache:
-            self.cache[i] = _line_keys([self.lines[i]], self.rules)[0]
-        return self.cache[i]
-
-
-def _head_lines(text: str, non_empty: int) -> list[tuple[int, int, str]]:
-    """:func:`_lines` of the text up to its ``non_empty``-th non-empty line."""
-    out, pos = [], 0
-    for raw in text.split("\n", 4 * non_empty)[:4 * non_empty]:
-        out.append((pos, pos + len(raw), raw))
-        pos += len(raw) + 1
-        non_empty -= bool(raw.strip())
-        if non_empty <= 0:
-            break
-    return out
-
-
-def document_head(text: str, rules: dict[str, _KindRules] | None = None) -> dict:
-    """The head of a formal document, as written in ``text`` (in NFC).
-
-    dict(letterhead: list of lines, number: "Số 186-BC/BDVTU" or "", place_date: the
-    "Thái Nguyên, ngày 16 tháng 12 năm 2024" line or "", heading: "BÁO CÁO" or "" (or an
-    all-caps line opening with a document kind), subject: the lines under a bare heading).
-    Empty values for a text that does not open like a formal document.
-    """
-    text = nfc(text)
-    if rules is None:
-        # metadata asks for the title and the outlet of the same text: read its head once
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in _document_head(text).items()}
-    return _read_head(text, rules)
-
-
-@lru_cache(maxsize=8)
-def _document_head(text: str) -> dict:
-    return {k: tuple(v) if isinstance(v, list) else v
-            for k, v in _read_head(text, load_rules()).items()}
-
-
-def _read_head(text: str, rules: dict[str, _KindRules]) -> dict:
-    empty = {"letterhead": [], "number": "", "place_date": "", "heading": "", "subject": []}
-    if "document_furniture" not in rules:
-        return empty
-    spec = rules["document_furniture"]
-    # Only the head is read: the lines the letterhead, heading and subject may take.
-    lines = _head_lines(text, int(spec.extra.get("head_lines", 12)) + 4)
-    head = _head(lines, _LazyKeys(lines, rules), spec)
-
-    def raw(i):
-        return " ".join(lines[i][2].split()) if i is not None else ""
-
-    return {"letterhead": [raw(i) for i in head["letterhead"]],
-            "number": raw(head["number"]) if head["letterhead"] else "",
-            "place_date": raw(head["place_date"]),
-            "heading": raw(head["heading"]), "subject": [raw(i) for i in head["subject"]]}
 
 
 def _closing_marks(lines, keys, taken: dict[int, str], text_len: int, rules: _KindRules,

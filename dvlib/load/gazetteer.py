@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from dvlib.text.normalize import match_form, nfc, normalize_tones
 from dvlib.config import data_file
+from dvlib.text.patterns import admin_levels
 
 _TOKEN = re.compile(r"\w+")
 # Between the syllables of one name: spaces, or a dash / dot / apostrophe ("Bà Rịa - Vũng Tàu",
@@ -31,22 +32,14 @@ _INNER_GAP = re.compile(r"[ \t\u00a0]{1,3}|[ \t\u00a0]*[-–—.'’][ \t\u00a0]
 # Between a type word and the name ("tỉnh Bắc Giang", "TP.HCM", "TP. Vinh").
 _TYPE_GAP = re.compile(r"[ \t\u00a0]{1,3}|\.[ \t\u00a0]*")
 
-# Type words (match form, as syllable tuples) -> the level they introduce. Longest first, so
-# "thị xã X" is a district and not a commune, "tỉnh ủy X" a province.
-_TYPE_WORDS: list[tuple[tuple[str, ...], str]] = sorted([
-    (("tỉnh",), "province"), (("tỉnh", "ủy"), "province"),
-    (("thành", "phố"), "city"), (("tp",), "city"), (("thành", "ủy"), "city"),
-    (("huyện",), "district"), (("huyện", "ủy"), "district"), (("quận",), "district"),
-    (("quận", "ủy"), "district"), (("thị", "xã"), "district"), (("thị", "ủy"), "district"),
-    (("tx",), "district"), (("huyện", "đảo"), "district"),
-    (("xã",), "commune"), (("phường",), "commune"), (("thị", "trấn"), "commune"),
-], key=lambda t: -len(t[0]))
+# Type words (match form, as syllable tuples) -> the level they introduce, from
+# dvlib/data/admin_levels.csv. Longest first, so "thị xã X" is a district and not a commune,
+# "tỉnh ủy X" a province.
+_ADMIN_LEVELS = [r for r in admin_levels() if r["place_type"]]
+_TYPE_WORDS: list[tuple[tuple[str, ...], str]] = sorted(
+    [(tuple(r["word"].split()), r["place_type"]) for r in _ADMIN_LEVELS], key=lambda t: -len(t[0]))
 # The gazetteer's own type names, to prefer "thành phố Hòa Bình" (a city) over the district.
-_TYPE_NAMES = {("thành", "phố"): "Thành phố", ("tp",): "Thành phố", ("thành", "ủy"): "Thành phố",
-               ("huyện",): "Huyện", ("huyện", "ủy"): "Huyện", ("huyện", "đảo"): "Huyện",
-               ("quận",): "Quận", ("quận", "ủy"): "Quận", ("thị", "xã"): "Thị xã",
-               ("thị", "ủy"): "Thị xã", ("tx",): "Thị xã", ("xã",): "Xã",
-               ("phường",): "Phường", ("thị", "trấn"): "Thị trấn"}
+_TYPE_NAMES = {tuple(r["word"].split()): r["type_name"] for r in _ADMIN_LEVELS if r["type_name"]}
 
 
 @lru_cache(maxsize=None)

@@ -17,6 +17,7 @@ from dvlib.load.dates import infer_date, is_publication_line, parse_dates
 from dvlib.load.gazetteer import canonical_province, find_places, province_2025
 from dvlib.load.province import infer_province, outlet_marks
 from dvlib.text.normalize import match_form, nfc
+from dvlib.text.patterns import SOURCE_LINE_OUTLET
 from dvlib.config import data_file
 
 METADATA_COLUMNS = ["province", "province_source", "province_evidence", "province_2025",
@@ -95,7 +96,6 @@ def infer_title(text: str, masked_text: str | None = None) -> dict:
     return {"title": cand, "evidence": f"first line ({words} words, no final period)"}
 
 
-_SOURCE = re.compile(r"^\s*(?:theo|nguồn(?: tin)?\s*:?)\s+(.{1,80})$", re.I | re.M)
 
 
 def document_issuer(letterhead: list[str]) -> str:
@@ -169,7 +169,7 @@ def infer_outlet(text: str) -> dict:
             m["mark"] + " -" if m["where"] == "dateline" else m["mark"]
         where = {"source": "source line", "dateline": "dateline", "anywhere": "mark"}[m["where"]]
         return {"outlet": m["outlet"], "evidence": f"{where} '{shown}'"}
-    src = list(_SOURCE.finditer(t))
+    src = list(SOURCE_LINE_OUTLET.finditer(t))
     if src:
         return {"outlet": "", "evidence": f"source line '{src[-1].group(0).strip()}' names no known outlet"}
     # "(BKT) - Từ những việc làm ...": an outlet's dateline, but not one outlet_marks.csv knows

@@ -11,6 +11,7 @@ from functools import lru_cache
 from dvlib.load.gazetteer import (find_places, find_places_in_forms, read_gazetteer_table,
                                   text_forms)
 from dvlib.text.normalize import match_form, nfc, normalize_tones
+from dvlib.text.patterns import SOURCE_LINE_START
 
 # --------------------------------------------------------------------------------------------
 # Outlet and dateline marks
@@ -35,13 +36,12 @@ def _any_mark() -> re.Pattern:
 
 
 _DATELINE_END = re.compile(r"\s*\)?\s*[-–—]")
-_SOURCE_LINE = re.compile(r"^\s*(?:theo|nguồn(?: tin)?\s*:|nguồn\s)", re.I)
 _BAO = re.compile(r"(?<!\w)báo\s+")
 
 
 def _is_source_line(line: str) -> bool:
     """ "Theo Báo BGĐT", "Nguồn: Báo Sóc Trăng": short; "Theo báo cáo của ..." is content."""
-    return bool(_SOURCE_LINE.match(line)) and len(line.strip()) <= 80
+    return bool(SOURCE_LINE_START.match(line)) and len(line.strip()) <= 80
 
 
 def outlet_marks(text: str, outlet: str = "") -> list[dict]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 import shutil
 
-import nbformat
 import pytest
+from conftest import read_notebook
 
 from dvlib.text.normalize import nfc
 from dvlib.pipeline import run_all
@@ -23,7 +23,7 @@ def test_there_is_a_notebook_for_each_step():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_source_notebooks_are_thin_stripped_and_parameterised(path):
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
     tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]
@@ -38,6 +38,7 @@ def test_source_notebooks_are_thin_stripped_and_parameterised(path):
 
 
 def _outputs(nb_path):
+    import nbformat
     nb = nbformat.read(nb_path, as_version=4)
     return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
 

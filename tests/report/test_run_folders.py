@@ -2,8 +2,8 @@
 selection's filters as parameters."""
 from __future__ import annotations
 
-import nbformat
 import pytest
+from conftest import read_notebook
 
 from dvlib.load.selection import Selection
 from dvlib.report.notebooks import brief_stem, notebook_paths, selection_dirname
@@ -27,7 +27,7 @@ def test_notebooks_declare_the_dvlib_kernel_and_take_filters():
     paths = notebook_paths()
     assert len(paths) >= 6
     for path in paths:
-        nb = nbformat.read(path, as_version=4)
+        nb = read_notebook(path)
         assert nb.metadata["kernelspec"]["name"] == "dvlib", path.name
         params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
         for name in ("provinces", "lang", "date_from", "date_to", "outlets", "levels", "brief_dir"):
@@ -39,6 +39,7 @@ def test_notebooks_declare_the_dvlib_kernel_and_take_filters():
 def test_headless_run_prints_no_kernel_or_widget_warnings(tmp_path, capfd):
     """A notebook using tqdm.auto, run as `dvlib run` runs notebooks: the console shows neither
     the kernel's "running over TCP without encryption" nor tqdm's "IProgress not found"."""
+    import nbformat
     from dvlib.report.notebooks import execute_notebook
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "dvlib", "language": "python", "display_name": "dvlib"}

@@ -30,117 +30,14 @@ import pandas as pd
 
 from dvlib import config
 from dvlib.runtime.atomic import atomic_path
+from dvlib.schema import FAMILIES
+from dvlib.text.data import read_yaml
 
 __all__ = ["write_explorer", "write_analysis_explorer", "units_from_tables", "fold"]
 
-FAMILIES = ("limitation", "priority", "model", "achievement", "other")
 
-UI = {
-    "vi": {
-        "title": "Khám phá báo cáo công tác dân vận",
-        "subtitle": "{docs} báo cáo · {units} {unit_plural} · {provinces} tỉnh",
-        "unit": "câu", "unit_plural": "câu",
-        "claim": "nhận định", "claim_plural": "nhận định",
-        "family": "Nhóm chủ đề", "all_families": "Tất cả các nhóm",
-        "columns": "Cột", "by_aspect": "Khía cạnh", "by_subtheme": "Chủ đề con",
-        "by_family": "Chỉ theo nhóm",
-        "province_field": "Tỉnh theo", "province_as_reported": "tên trong báo cáo",
-        "province_2025": "địa giới sau sáp nhập 2025",
-        "provinces": "Tỉnh", "all": "Tất cả", "none": "Bỏ chọn",
-        "filter_provinces": "Lọc danh sách tỉnh…",
-        "dates": "Thời gian", "from": "Từ", "to": "Đến", "undated": "Gồm báo cáo không rõ ngày",
-        "outlet": "Cơ quan đăng tải", "all_outlets": "Tất cả", "level": "Cấp",
-        "all_levels": "Tất cả các cấp",
-        "search": "Tìm từ khóa (gõ có dấu hay không dấu đều được)",
-        "search_placeholder": "ví dụ: dan van kheo",
-        "clear": "Xóa", "reset": "Đặt lại bộ lọc",
-        "province": "Tỉnh", "total": "Tổng", "grand_total": "Tổng cộng",
-        "no_aspect": "(chưa gán khía cạnh)", "no_subtheme": "(chưa gán chủ đề con)",
-        "unknown_province": "(không rõ tỉnh)",
-        "matrix_caption": "{family}: số {unit_plural} theo tỉnh và {dim_lower}. Tỷ lệ = phần "
-                          "{unit_plural} của tỉnh (trong nhóm này) có {dim_lower} đó; một câu "
-                          "có thể thuộc nhiều cột. Bấm vào ô để đọc các trích dẫn.",
-        "matrix_caption_subtheme": "{family}: số {unit_plural} theo tỉnh và chủ đề con. Tỷ lệ = "
-                                   "phần {unit_plural} của tỉnh (trong nhóm này) thuộc chủ đề "
-                                   "con đó. Bấm vào ô để đọc các trích dẫn.",
-        "matrix_caption_family": "{family}: số {unit_plural} theo tỉnh; tỷ lệ = phần của tỉnh "
-                                 "trong nhóm. Bấm vào ô để đọc các trích dẫn.",
-        "with_keyword": "Chỉ tính {unit_plural} chứa “{q}”.",
-        "pick_cell": "Bấm vào một ô của bảng để xem các trích dẫn.",
-        "n_items": "{n} {unit_plural}",
-        "showing": "Đang hiện {shown}/{n}.", "show_more": "Xem thêm",
-        "open_in_report": "Xem trong báo cáo", "open_short": "Ngữ cảnh",
-        "untitled": "(báo cáo không có tiêu đề)", "undated_doc": "không rõ ngày",
-        "unknown_outlet": "không rõ cơ quan",
-        "legend": "Tô đậm: từ khớp với khía cạnh; gạch chân: dấu hiệu nhận biết nhóm; "
-                  "tô vàng: từ khóa tìm kiếm.",
-        "search_results": "Từ khóa “{q}”: {hits} lần xuất hiện trong {n} {unit_plural}",
-        "search_capped": "(hiện {shown} lần đầu)",
-        "no_hits": "Không tìm thấy “{q}” trong các {unit_plural} đang lọc.",
-        "close": "Đóng", "full_text_missing": "Không có toàn văn báo cáo trong tệp này; dưới "
-                                               "đây là các câu đã trích của báo cáo.",
-        "span_missing": "Không định vị được đoạn trích trong toàn văn.",
-        "no_match_province": "Không có tỉnh “{p}” trong dữ liệu.",
-        "no_match_column": "Không có cột “{c}” trong bảng này.",
-        "no_data": "Không có {unit_plural} nào với bộ lọc hiện tại.",
-        "errors": "Lỗi của trang",
-        "level_province": "cấp tỉnh", "level_district": "cấp huyện", "level_commune": "cấp xã",
-        "copy_link": "Đường dẫn tới khung nhìn này nằm trên thanh địa chỉ; có thể gửi cho người "
-                     "khác.",
-    },
-    "en": {
-        "title": "Explorer: provincial reports on công tác dân vận",
-        "subtitle": "{docs} reports · {units} {unit_plural} · {provinces} provinces",
-        "unit": "sentence", "unit_plural": "sentences",
-        "claim": "claim", "claim_plural": "claims",
-        "family": "Theme family", "all_families": "All families",
-        "columns": "Columns", "by_aspect": "Aspect", "by_subtheme": "Sub-theme",
-        "by_family": "Family only",
-        "province_field": "Province by", "province_as_reported": "name in the report",
-        "province_2025": "post-2025 province",
-        "provinces": "Provinces", "all": "All", "none": "None",
-        "filter_provinces": "Filter the list…",
-        "dates": "Dates", "from": "From", "to": "To", "undated": "Include undated reports",
-        "outlet": "Outlet", "all_outlets": "All outlets", "level": "Level",
-        "all_levels": "All levels",
-        "search": "Keyword search (with or without diacritics)",
-        "search_placeholder": "e.g. dan van kheo",
-        "clear": "Clear", "reset": "Reset filters",
-        "province": "Province", "total": "Total", "grand_total": "All provinces",
-        "no_aspect": "(no aspect)", "no_subtheme": "(no sub-theme)",
-        "unknown_province": "(province unknown)",
-        "matrix_caption": "{family}: {unit_plural} by province and {dim_lower}. Share = part of "
-                          "the province's {unit_plural} in this family that touch that "
-                          "{dim_lower}; one can touch several. Click a cell to read the quotes.",
-        "matrix_caption_subtheme": "{family}: {unit_plural} by province and sub-theme. Share = "
-                                   "part of the province's {unit_plural} in this family that fall "
-                                   "in that sub-theme. Click a cell to read the quotes.",
-        "matrix_caption_family": "{family}: {unit_plural} by province; share = part of the "
-                                 "province's {unit_plural}. Click a cell to read the quotes.",
-        "with_keyword": "Counting only {unit_plural} that contain “{q}”.",
-        "pick_cell": "Click a cell of the table to read its quotes.",
-        "n_items": "{n} {unit_plural}",
-        "showing": "Showing {shown} of {n}.", "show_more": "Show more",
-        "open_in_report": "Open in the report", "open_short": "Context",
-        "untitled": "(report without a title)", "undated_doc": "undated",
-        "unknown_outlet": "outlet unknown",
-        "legend": "Bold: words matching the aspect; underlined: cues of the family; "
-                  "yellow: the search keyword.",
-        "search_results": "Keyword “{q}”: {hits} hits in {n} {unit_plural}",
-        "search_capped": "(first {shown} shown)",
-        "no_hits": "“{q}” is not in the filtered {unit_plural}.",
-        "close": "Close", "full_text_missing": "This file holds no full text of the report; "
-                                               "these are its extracted sentences.",
-        "span_missing": "The quote could not be located in the full text.",
-        "no_match_province": "No province “{p}” in the data.",
-        "no_match_column": "No column “{c}” in this table.",
-        "no_data": "No {unit_plural} match the current filters.",
-        "errors": "Page errors",
-        "level_province": "province level", "level_district": "district level",
-        "level_commune": "commune level",
-        "copy_link": "The address bar holds a link to this view that you can send.",
-    },
-}
+# the page's interface labels per language (data: dvlib/data/explorer/ui.yaml)
+UI = read_yaml("explorer/ui.yaml")
 
 FAMILY_LABELS = {
     "vi": {"limitation": "Hạn chế", "priority": "Nhiệm vụ trọng tâm", "model": "Mô hình",

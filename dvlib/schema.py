@@ -84,6 +84,10 @@ TABLES = {
     "sentences": SENTENCE_COLUMNS,
     "tokens": SENTENCE_COLUMNS + ["tokens", "terms"],
     "labelled": SENTENCE_COLUMNS + ["family", "family_score", "family_evidence"],
+    # after the researcher's corrections: family_source "model" | "corrected"; family_confident
+    # whether the family is counted (corrected, or score >= the threshold)
+    "corrected": SENTENCE_COLUMNS + ["family", "family_score", "family_evidence",
+                                     "family_source", "family_confident"],
     "entities": ENTITY_COLUMNS,
     "claims": CLAIM_COLUMNS,
     "boilerplate": ["doc_id", "start", "end", "kind", "text"],

@@ -63,7 +63,7 @@ def correct(sentences: pd.DataFrame, documents: pd.DataFrame, paths) -> tuple[pd
     out, unmatched = apply_corrections(sentences, documents, corrections)
     out["family_confident"] = ((out["family_source"] == "corrected")
                                | (out["family_score"].astype(float) >= min_family_score()))
-    return out, problems + unmatched
+    return validate(out, "corrected"), problems + unmatched
 
 
 def measured_quality() -> dict:

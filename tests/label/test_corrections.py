@@ -22,6 +22,8 @@ def _tables():
         "doc_id": ["d1", "d1", "d2"], "sentence_id": ["d1-s0000", "d1-s0001", "d2-s0000"],
         "text": [SENT + ".", "Năm 2023, toàn tỉnh xây dựng 120 nhà đại đoàn kết.",
                  "Thời gian tới, tiếp tục đổi mới nội dung sinh hoạt."],
+        "sentence_index": [0, 1, 0], "paragraph_index": [0, 1, 0],
+        "start": [0, 60, 0], "end": [55, 110, 50],
         "boilerplate": ["", "", ""], "family": ["achievement", "achievement", "priority"],
         "family_score": [0.41, 0.93, 0.55], "family_evidence": ["m", "m", "m"]})
     return sents, docs

@@ -17,8 +17,10 @@ Choices, and why:
 - **No outlier sub-themes**: a cluster below ``min_cluster_size`` is dissolved and its
   sentences go to their nearest remaining centroid; then sentences are moved to their nearest
   centroid until stable, so fitted labels agree with the assignment rule.
-- **Labels by class-based TF-IDF** (BERTopic's c-TF-IDF: L1-normalised term frequency in the
-  class × log(1 + A / f_term), A = average number of term occurrences per class).
+- **Terms by class-based TF-IDF** (BERTopic's c-TF-IDF: L1-normalised term frequency in the
+  class × log(1 + A / f_term), A = average number of term occurrences per class), kept as
+  ``top_terms``; readers see a **name**, a phrase of the members as written that contains those
+  terms (rule in :mod:`dvlib.cluster.naming`), as ``name``, ``label`` and ``subtheme_label``.
 - **Stable on rerun**: inputs are sorted by sentence_id, KMeans runs single-threaded (its
   OpenMP reduction order is otherwise not fixed), ties are broken by explicit order, and a saved
   model remembers which sub-theme every fitted sentence got, so transforming the old corpus plus
@@ -50,12 +52,13 @@ from dvlib.cluster.partition import (as_list as _as_list, centroids as _centroid
                                      ctfidf as _ctfidf, fingerprint as _fingerprint,
                                      nearest as _nearest, settle as _settle,
                                      terms_of as _terms_of, vectorize as _vectorize)
+from dvlib.cluster.naming import phrase_name
 
 FORMAT = "dvlib-subthemes"
 FORMAT_VERSION = 1
 FAMILIES = SUBTHEME_FAMILIES
 SUBTHEME_COLUMNS = ["subtheme", "subtheme_label", "subtheme_score"]
-TOPIC_COLUMNS = ["family", "subtheme", "label", "top_terms", "size",
+TOPIC_COLUMNS = ["family", "subtheme", "name", "label", "top_terms", "size",
                  "representative_sentence_id", "representative_text"]
 MAPPING_COLUMNS = ["family", "old_subtheme", "old_label", "old_size", "new_subtheme",
                    "new_label", "share", "jaccard"]
@@ -229,13 +232,23 @@ class SubthemeModel(BaseEstimator):
             label = LABEL_SEPARATOR.join(t.replace("_", " ") for t in top)
             rep = members[int(np.argmax(sims[members, c]))] if len(members) else None
             out.append({"family": family, "label": label, "top_terms": top,
+                        "_texts": fam["_text"].iloc[members].tolist(),
+                        "_words": sorted({t for ts in fam["_terms"].iloc[members] for t in ts}),
+                        "_scores": {names[j]: float(scores[c, j]) for j in order[: self.n_label_terms]},
                         "size": int(len(members)),
                         "representative_sentence_id": fam["_sid"].iloc[rep] if rep is not None else "",
                         "representative_text": fam["_text"].iloc[rep] if rep is not None else "",
                         "_cluster": c, "_first": fam["_sid"].iloc[members[0]] if len(members) else ""})
+        # Ids are ordered by the word label (as before names existed), so ids do not move.
         out.sort(key=lambda o: (-o["size"], o["label"], o["_first"]))
+        taken: set[str] = set()
         for i, o in enumerate(out, start=1):
             o["subtheme"] = f"{family}-{i}"
+            o["name"] = phrase_name(o.pop("_texts"), o.pop("_scores"), o["representative_text"],
+                                    taken, o.pop("_words")) or o["label"]
+            # The phrase is what readers see; the word list stays in top_terms.
+            o["label"] = o["name"]
+            taken.add(o["name"])
             del o["_first"]
         return out
 
@@ -249,7 +262,7 @@ class SubthemeModel(BaseEstimator):
         """
         check_is_fitted(self, "families_")
         df = self._prepare(sentences)
-        labels = dict(zip(self.topics_table_["subtheme"], self.topics_table_["label"]))
+        labels = dict(zip(self.topics_table_["subtheme"], self.topics_table_["name"]))
         sub = [""] * len(df)
         score = np.full(len(df), np.nan)
         for family, state in self.families_.items():
@@ -331,6 +344,9 @@ class SubthemeModel(BaseEstimator):
                                        "idf": np.asarray(st["idf"], dtype=np.float64),
                                        "centroids": C, "subthemes": list(st["subthemes"])}
         model.topics_table_ = pd.DataFrame(data["topics"], columns=TOPIC_COLUMNS)
+        # A model saved before names existed: its label (the word list) serves as the name.
+        model.topics_table_["name"] = model.topics_table_["name"].where(
+            model.topics_table_["name"].notna(), model.topics_table_["label"])
         sel = pd.DataFrame(data["selection"], columns=["family", "k", "n_subthemes", "silhouette", "chosen"])
         sel["silhouette"] = sel["silhouette"].astype(float)
         model.selection_ = sel

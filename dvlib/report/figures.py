@@ -287,8 +287,8 @@ def readable_columns(matrix: pd.DataFrame, topics: pd.DataFrame | None = None,
                      n_terms: int = 3) -> pd.DataFrame:
     """A province × sub-theme (or × code) table with readable names, themes as rows.
 
-    Sub-themes are named "Hạn chế 2: tuyên truyền · phối hợp · nắm tình hình" (the family's
-    label in ``lang``, the sub-theme's number, its first label terms) and restricted to
+    Sub-themes are named "Hạn chế 2: công tác tuyên truyền" (the family's label in ``lang``, the
+    sub-theme's number, its phrase name — or, for an old model, its first label terms) and restricted to
     ``families``; codebook codes get their label in ``lang``.
     Rows are themes so the long names read horizontally in a heatmap.
     """
@@ -296,7 +296,10 @@ def readable_columns(matrix: pd.DataFrame, topics: pd.DataFrame | None = None,
         names = {}
         for t in topics.itertuples():
             if t.family in families:
-                terms = " · ".join(str(t.label).split(" · ")[:n_terms])
+                # A phrase name (issue 10) reads as is; an old word-list label is cut to n_terms.
+                name = getattr(t, "name", None)
+                terms = (str(name) if isinstance(name, str) and name
+                         else " · ".join(str(t.label).split(" · ")[:n_terms]))
                 number = str(t.subtheme).rsplit("-", 1)[-1]
                 names[t.subtheme] = f"{label(t.family, lang, 'family')} {number}: {terms}"
         matrix = matrix[[c for c in matrix.columns if c in names]].rename(columns=names)

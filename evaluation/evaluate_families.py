@@ -75,21 +75,25 @@ def main(argv=None) -> int:
               "calibration": {"temperature": model.temperature, "ece_cross_validation": round(ece, 4),
                               "reliability_cross_validation": table.to_dict("records")}}
     if args.test:
-        frames, reports = [], []
+        frames, golds, reports = [], [], {}
         for name in TEST_SETS:
-            f, rep = score_through_pipeline(name, model)
+            f, g = score_through_pipeline(name, model)
             frames.append(f)
-            reports.append(rep)
-            print(f"== TEST set {name}: {rep['n']} sentences: macro-F1 {rep['macro_f1']} "
-                  f"{ {k: v['f1'] for k, v in rep['families'].items()} }")
-        scores["test_sets"] = {n: r for n, r in zip(TEST_SETS, reports)}
-        test = pd.concat(frames, ignore_index=True)
+            golds.append(g)
+            reports[name] = {**family_report(g["label"], g["predicted"]),
+                             "unmatched": int((~g["matched"]).sum())}
+            print(f"== TEST set {name}: {reports[name]['n']} sentences: macro-F1 "
+                  f"{reports[name]['macro_f1']} { {k: v['f1'] for k, v in reports[name]['families'].items()} }")
+        scores["test_sets"] = reports
+        test, gold = pd.concat(frames, ignore_index=True), pd.concat(golds, ignore_index=True)
         m = test["label"].notna()
-        rep = reports[0] if len(reports) == 1 else family_report(test.loc[m, "label"], test.loc[m, "predicted"])
+        rep = {**family_report(gold["label"], gold["predicted"]),
+               "unmatched": int((~gold["matched"]).sum())}
+        # calibration on the produced sentences that have a gold label
         t_table, t_ece = reliability(test.loc[m, "family_score"], test.loc[m, "label"] == test.loc[m, "predicted"])
         print(f"== TEST ({', '.join(TEST_SETS)}), {rep['n']} sentences through the pipeline: macro-F1 {rep['macro_f1']}")
         print("   per family F1:", {f: v["f1"] for f, v in rep["families"].items()})
-        print(confusion_table(test.loc[m, "label"], test.loc[m, "predicted"]).to_string())
+        print(confusion_table(gold["label"], gold["predicted"]).to_string())
         print(f"   calibration on the test set: ECE {t_ece:.3f}")
         print(t_table.to_string(index=False))
         scores["test"] = {**rep, "set": list(TEST_SETS)}

@@ -185,9 +185,11 @@ def confusion_table(y_true, y_pred) -> pd.DataFrame:
                         columns=pd.Index(FAMILIES, name="predicted"))
 
 
-def score_through_pipeline(name: str, model: FamilyClassifier) -> tuple[pd.DataFrame, dict]:
-    """A set scored the way ``dvlib analyze`` labels it (load, segment, tokenize, label); every
-    gold row counts, an unmatched one as predicted "other"."""
+def score_through_pipeline(name: str, model: FamilyClassifier) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A set scored the way ``dvlib analyze`` labels it (load, segment, tokenize, label).
+    Returns the produced sentences (with ``predicted``, ``family_score``) and one row per gold
+    sentence (``label``, ``predicted``): a gold sentence that matches no produced one counts as
+    predicted "other" (``matched`` False)."""
     from dvlib.label import label
     from dvlib.tokenize import tokenize
     frame = load_set(name)
@@ -195,21 +197,13 @@ def score_through_pipeline(name: str, model: FamilyClassifier) -> tuple[pd.DataF
                               cache=False), model=model)
     frame = frame.assign(predicted=labelled["family"].to_numpy(),
                          family_score=labelled["family_score"].to_numpy())
-    matched = frame[frame["label"].notna()]
-    n_missing = frame.attrs.get("n_gold", len(matched)) - len(matched)
-    y_true = list(matched["label"]) + ["other"] * 0
-    y_pred = list(matched["predicted"])
-    # gold rows that no produced sentence matched: counted as predicted "other"
-    gold = read_gold(name)
-    if n_missing > 0:
-        found = Counter(zip(matched["file"], matched["text"].map(text_key)))
-        for f, t, lab in zip(gold["file"], gold["sentence"], gold["label"]):
-            key = (f, text_key(t))
-            if found[key] > 0:
-                found[key] -= 1
-            else:
-                y_true.append(lab)
-                y_pred.append("other")
-    report = family_report(y_true, y_pred)
-    report["unmatched"] = int(max(n_missing, 0))
-    return frame, report
+    produced: dict[tuple, list[str]] = {}
+    for f, t, p in zip(frame["file"], frame["text"], frame["predicted"]):
+        produced.setdefault((f, text_key(t)), []).append(p)
+    rows = []
+    for f, t, lab in zip(*(read_gold(name)[c] for c in ("file", "sentence", "label"))):
+        options = produced.get((f, text_key(t))) or []
+        matched = bool(options)  # (the same text twice in a report: matched in order)
+        rows.append({"set": name, "label": lab, "predicted": options.pop(0) if matched else "other",
+                     "matched": matched})
+    return frame, pd.DataFrame(rows)

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from dvlib.label.model import MODEL_FILE, FamilyClassifier, file_hashes  # noqa: E402
 from dvlib.text.data import data_file  # noqa: E402
 from evaluation.families import (SETS, TRAIN_SETS, cross_validate, fit_temperature,  # noqa: E402
-                                 load_sets)
+                                 load_sets, read_gold)
 
 
 def training_files(names=TRAIN_SETS) -> list[Path]:
@@ -31,9 +31,7 @@ def training_files(names=TRAIN_SETS) -> list[Path]:
     for name in names:
         texts, gold = SETS[name]
         files.append(Path(gold))
-        import pandas as pd
-        for f in sorted(set(pd.read_csv(gold, keep_default_na=False)["file"])):
-            files.append(Path(texts) / f)
+        files += [Path(texts) / f for f in sorted(set(read_gold(name)["file"]))]
     return files
 
 

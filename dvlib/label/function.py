@@ -75,9 +75,11 @@ def _quoted_share(text: str) -> float:
     return inside / max(len(text), 1)
 
 
-def function_features(text: str, tokens: list[str], heading: bool) -> dict[str, float]:
+def function_features(text: str, tokens: list[str], heading: bool,
+                      mf: str | None = None) -> dict[str, float]:
     """The function features of one sentence: ``text`` as written, ``tokens`` its words in token
-    form, ``heading`` whether it stands alone like a headline or sub-heading."""
+    form, ``heading`` whether it stands alone like a headline or sub-heading, ``mf`` its match
+    form when the caller has it (computed otherwise)."""
     pos, w = pos_lexicon(), _words()
     words = [t for t in tokens if _is_word(t)]
     f: dict[str, float] = {}
@@ -98,7 +100,7 @@ def function_features(text: str, tokens: list[str], heading: bool) -> dict[str, 
     f["n_words"] = math.log1p(len(words))
     f["no_verb"] = float(not any(pos.get(t) == "V" for t in words))
     stripped = text.strip()
-    low = match_form(stripped)
+    low = (match_form(text) if mf is None else mf).strip()  # (match_form keeps lengths)
     f["question"] = float(stripped.endswith("?"))
     f["starts_quote"] = float(stripped[:1] in "“\"«")
     f["quoted_share"] = _quoted_share(stripped)
@@ -136,25 +138,26 @@ def neighbour_features(own: list[dict], doc_ids: list) -> list[dict[str, float]]
     return out
 
 
-def list_families(rows: list[dict], texts: list[str], doc_ids: list) -> list[tuple[str, str] | None]:
+def list_families(rows: list[dict], doc_ids: list) -> list[tuple[str, str] | None]:
     """For each sentence: (family, lead-in) when it is an item of a list that a lead-in ending
     with a colon opens ("... còn những hạn chế như:" then the items; "nhiệm vụ trọng tâm
     sau:" then the tasks): the sentence right after the lead-in, or a list item after it.
     The guide labels such items by the lead-in even without a cue word (on the training sets
-    this held for 10 of 11 such items); ``rows`` are the section features of the sentences."""
+    this held for 10 of 11 such items); ``rows`` are the section features of the sentences
+    (their text and match form included)."""
     item = _words()["list_item"]
     out: list[tuple[str, str] | None] = []
     for i in range(len(rows)):
         found = None
         j = i - 1
         while j >= 0 and doc_ids[j] == doc_ids[i]:
-            lead = texts[j].rstrip()
+            lead = rows[j]["_text"].rstrip()
             if lead.endswith(":") and (rows[j]["_leadin_lim"] or rows[j]["_leadin_pri"]):
-                if j == i - 1 or item.match(match_form(texts[i].strip())):
+                if j == i - 1 or item.match(rows[i]["_mf"].strip()):
                     fam = "limitation" if rows[j]["_leadin_lim"] else "priority"
                     found = (fam, lead)
                 break
-            if not item.match(match_form(texts[j].strip())):
+            if not item.match(rows[j]["_mf"].strip()):
                 break
             j -= 1
         out.append(found)

@@ -64,14 +64,14 @@ def sentence_tokens(text: str) -> list[str]:
     return [t.form for t in tokenize_sentence(text) if not t.is_punct]
 
 
-def rule_votes(r: dict, lex: CueLexicon, scan) -> tuple[dict[str, float], str | None]:
-    """What the genre rules say of a sentence, as features (``rule=<family>`` and
-    ``rule=<family>:<kind of rule>``), and the rule's own explanation."""
+def rule_votes(r: dict, lex: CueLexicon, scan) -> tuple[dict[str, float], str | None, str | None]:
+    """What the genre rules say of a sentence: as features (``rule=<family>`` and
+    ``rule=<family>:<kind of rule>``), the family, and the rule's own explanation."""
     fam, ev, _ = apply_rules(r, lex, scan)
     if not fam:
-        return {}, None
+        return {}, None, None
     kind = (ev or "").split(":", 1)[0].strip() or "rule"
-    return {f"rule={fam}": 1.0, f"rule={fam}:{kind}": 1.0}, ev
+    return {f"rule={fam}": 1.0, f"rule={fam}:{kind}": 1.0}, fam, ev
 
 
 class FamilyClassifier(ClassifierMixin, BaseEstimator):
@@ -127,18 +127,15 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
 
     def _raw(self, rows, scans, tokens, doc_ids, texts, lex):
         """The five blocks' raw inputs for a batch of whole documents in order."""
-        own, rule_ev = [], []
-        func = []
+        func, votes, rule_ev = [], [], []
         for r, s, toks, text in zip(rows, scans, tokens, texts):
             heading = bool(r["heading_like"] or r["first_heading"])
-            f = function_features(text, toks, heading)
-            votes, ev = rule_votes(r, lex, s)
-            func.append(f)
-            rule_ev.append((next(iter(votes), "rule=").split("=")[1].split(":")[0], ev))
-            own.append({**f, **votes})
-        return {"dense": dense_matrix(rows), "function": func,
-                "rules": [{k: v for k, v in o.items() if k.startswith("rule=")} for o in own],
-                "neighbours": neighbour_features(own, doc_ids),
+            func.append(function_features(text, toks, heading, r["_mf"]))
+            v, fam, ev = rule_votes(r, lex, s)
+            votes.append(v)
+            rule_ev.append((fam, ev))
+        return {"dense": dense_matrix(rows), "function": func, "rules": votes,
+                "neighbours": neighbour_features([{**f, **v} for f, v in zip(func, votes)], doc_ids),
                 "ngrams": [_DIGITS.sub("0", " ".join(t)) for t in tokens],
                 "rule_evidence": rule_ev}
 
@@ -237,7 +234,7 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
                 X = self._matrix(raw, fit=False)
                 p = self._calibrated(X)
                 best = p.argmax(axis=1)
-                lists = list_families(rows, texts, docs)
+                lists = list_families(rows, docs)
                 for j, i in enumerate(pos.tolist()):
                     fam = classes[int(best[j])]
                     listed = lists[j]

@@ -29,13 +29,14 @@ def least_certain(sentences: pd.DataFrame, documents: pd.DataFrame, n: int = 20,
     """The ``n`` content sentences (of ``provinces`` / report ``files`` when given) with the
     lowest family score that the researcher has not corrected yet, least certain first, with
     the sentence before and after for context."""
-    docs = documents.set_index("doc_id")
+    names = {d: Path(str(f)).name for d, f in zip(documents["doc_id"], documents["file"])}
+    provinces_of = dict(zip(documents["doc_id"], documents["province"]))
     s = sentences.reset_index(drop=True)
     before = s["text"].shift(1).where(s["doc_id"].shift(1) == s["doc_id"], "")
     after = s["text"].shift(-1).where(s["doc_id"].shift(-1) == s["doc_id"], "")
     s = s.assign(before=before.fillna(""), after=after.fillna(""),
-                 file=s["doc_id"].map(lambda d: Path(str(docs.at[d, "file"])).name if d in docs.index else ""),
-                 province=s["doc_id"].map(lambda d: docs.at[d, "province"] if d in docs.index else ""))
+                 file=s["doc_id"].map(names).fillna(""),
+                 province=s["doc_id"].map(provinces_of).fillna(""))
     keep = s["boilerplate"].fillna("") == ""
     if "family_source" in s:
         keep &= s["family_source"] != "corrected"

@@ -35,6 +35,7 @@ from dvlib.runtime.parallel import die_with_parent
 from dvlib.config import cache_dir, data_file, package_version
 from dvlib.schema import validate
 from dvlib.text import normalize as _normalize
+from dvlib.text import wordseg
 from dvlib.text.normalize import match_form, normalize_tones
 
 CACHE_FORMAT = 1
@@ -82,8 +83,9 @@ def stopwords() -> frozenset[str]:
 # --- one sentence --------------------------------------------------------------------------
 
 def _segment_words(text: str) -> list[str]:
-    """underthesea's words (syllables joined by spaces). One place, so tests can count calls."""
-    return underthesea.word_tokenize(text)
+    """underthesea's words (syllables joined by spaces), through the faster decoder of the same
+    model (:mod:`dvlib.text.wordseg`). One place, so tests can count calls."""
+    return wordseg.word_tokenize(text)
 
 
 def _key(text: str) -> str:
@@ -235,7 +237,7 @@ def _fingerprint() -> str:
     """What besides the text decides the tokens: the lexicon and this code."""
     h = hashlib.sha256()
     h.update(data_file("fixed_words.txt").read_bytes())
-    for mod in (Path(__file__), Path(_normalize.__file__)):
+    for mod in (Path(__file__), Path(_normalize.__file__), Path(wordseg.__file__)):
         h.update(mod.read_bytes())
     return h.hexdigest()
 

@@ -13,7 +13,10 @@ Two scores per set:
 * ``tagger``: the tagger alone, on the gold claim texts with their gold families (what the
   rules can do when the split agrees).
 
-Held-out sets (a, c) are a test: run them once, at the end (``--sets a c``), never while
+Sets g (held out), h and i (development) were added later: 48 texts by three more writers,
+each claim labelled by two annotators and adjudicated the same way.
+
+Held-out sets (a, c, g) are a test: run them once, at the end (``--sets a c``), never while
 developing rules. Development: ``--sets seed b``. ``--write`` stores the figures of the sets
 run in ``dvlib/data/aspect_scores.json`` (read by the brief's methods section).
 
@@ -33,10 +36,14 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = ROOT / "evaluation" / "aspects"
 TEXTS = {"seed": ROOT / "corpus", "a": ROOT / "evaluation" / "texts" / "a",
-         "b": ROOT / "evaluation" / "texts" / "b", "c": ROOT / "evaluation" / "texts" / "c"}
+         "b": ROOT / "evaluation" / "texts" / "b", "c": ROOT / "evaluation" / "texts" / "c",
+         "g": ROOT / "evaluation" / "texts" / "g", "h": ROOT / "evaluation" / "texts" / "h",
+         "i": ROOT / "evaluation" / "texts" / "i"}
 GOLD_FILES = {"seed": "claims_gold.csv", "a": "claims_gold.csv", "b": "claims_gold_b.csv",
-              "c": "claims_gold_c.csv"}
-ROLE = {"seed": "development", "b": "development", "a": "held out", "c": "held out"}
+              "c": "claims_gold_c.csv", "g": "claims_gold_g.csv", "h": "claims_gold_h.csv",
+              "i": "claims_gold_i.csv"}
+ROLE = {"seed": "development", "b": "development", "a": "held out", "c": "held out",
+        "g": "held out", "h": "development", "i": "development"}
 SCORES_FILE = ROOT / "dvlib" / "data" / "aspect_scores.json"
 
 

@@ -109,6 +109,26 @@ def _width(series: pd.Series, header: str) -> float:
     return float(min(max(8, longest + 2), 80))
 
 
+def _write_cells(ws, frame: pd.DataFrame, header) -> None:
+    """``frame`` into ``ws``: a header row, then the values by type, empty cells for missing
+    ones. Written straight to XlsxWriter: ``DataFrame.to_excel`` formats every cell through
+    pandas' styler and took two thirds of the workbook's time (10 of 15 s at 600 reports)."""
+    ws.write_row(0, 0, [str(c) for c in frame.columns], header)
+    for c, col in enumerate(frame.columns):
+        values = frame[col].tolist()
+        for r, v in enumerate(values, start=1):
+            if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+                continue
+            if isinstance(v, str):
+                ws.write_string(r, c, v)
+            elif isinstance(v, bool):
+                ws.write_boolean(r, c, v)
+            elif isinstance(v, (int, float)):
+                ws.write_number(r, c, v)
+            else:
+                ws.write_string(r, c, str(v))
+
+
 def write_workbook(analysis, path: str | Path, lang: str = "vi") -> Path:
     """Write ``dvlib.xlsx`` (see :func:`workbook_sheets`) atomically to ``path``; return it."""
     path = Path(path)
@@ -118,10 +138,12 @@ def write_workbook(analysis, path: str | Path, lang: str = "vi") -> Path:
                             engine_kwargs={"options": {"strings_to_formulas": False,
                                                        "strings_to_urls": False}}) as xw:
             wrap = xw.book.add_format({"text_wrap": True, "valign": "top"})
+            header = xw.book.add_format({"bold": True, "border": 1, "align": "center",
+                                         "valign": "top"})  # pandas' header look
             for name, frame in sheets.items():
                 frame = escape_formulas(frame.reset_index(drop=True))
-                frame.to_excel(xw, sheet_name=name, index=False)
-                ws = xw.sheets[name]
+                ws = xw.book.add_worksheet(name)
+                _write_cells(ws, frame, header)
                 ws.freeze_panes(1, 1 if name.startswith(("Ma trận", "Matrix")) else 0)
                 if len(frame.columns):
                     ws.autofilter(0, 0, max(1, len(frame)), len(frame.columns) - 1)

@@ -101,9 +101,9 @@ def methods_section(ev_all: pd.DataFrame, n_reports: int, methods: Mapping | Non
         sec.blocks.append(Paragraph.plain(L["m_labels"].format(
             threshold=f"{m0['min_family_score']:g}", n_uncertain=fmt_num(m0["n_uncertain"]),
             n_corrected=fmt_num(m0["n_corrected"]))))
-    held = (_scores("aspect_scores.json").get("sets") or {}).get("a", {}).get("claims_csv", {})
+    held = (_scores("aspect_scores.json").get("sets") or {}).get("g", {}).get("claims_csv", {})
     sec.blocks.append(Paragraph.plain(L["m_aspects"].format(
-        n=fmt_num((_scores("aspect_scores.json").get("sets") or {}).get("a", {}).get("claims"))
+        n=fmt_num((_scores("aspect_scores.json").get("sets") or {}).get("g", {}).get("claims"))
         if held else L["m_unmeasured"],
         p=fmt_num(held.get("precision")) if held else L["m_unmeasured"],
         r=fmt_num(held.get("recall")) if held else L["m_unmeasured"])))

@@ -50,7 +50,7 @@ from dvlib.load import Corpus, complete_documents, discover, load
 from dvlib.report.figures import draw_figures
 from dvlib.report.notebooks import (BRIEF_DIRNAME, brief_stem, execute_notebook, notebook_paths,
                                     selection_dirname)
-from dvlib.runtime.profile import stage
+from dvlib.runtime.profile import stage, stage_bar
 from dvlib.segment import content_sentences, segment
 from dvlib.runtime.atomic import clean_stale_temps
 from dvlib.runtime.lock import folder_lock
@@ -87,7 +87,8 @@ STAGES = (
            "indicator_words.yaml")),
     Stage("cluster", "content -> sub-themes, codes, aspects", ("cluster",),
           ("codebook.yaml", "codebook_rules.yaml")),
-    Stage("compare", "tables -> comparison", ("compare",), ("formula_stoplist.txt",)),
+    Stage("compare", "tables -> comparison", ("compare",),
+          ("formula_stoplist.txt", "formulas.yaml")),
     Stage("report", "comparison -> figures", ("report/figures.py",), ("labels.yaml",)),
     Stage("save", "analysis -> files", ("analysis.py", "store.py", "pipeline.py")),
 )
@@ -297,38 +298,43 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
         sentences, fixes = correct(sentences, docs, paths)
         corpus.problems.extend(fixes)
     model_path = out / "models" / "subthemes.json" if out is not None else None
-    with stage("sub-themes"), warnings.catch_warnings():
+    later = ["sub-themes", "claims", "entities", "codebook", "comparison tables"]
+    if out is not None:
+        later += (["figures"] if figures else []) + ["writing", "explorer and workbook"]
+    bar = stage_bar(later, progress)
+    with stage("sub-themes", bar), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # settings are fixed here, not passed
         sentences, model, mapping = assign_subthemes(sentences, docs, model_path, refit=refit,
                                                      random_state=RANDOM_STATE)
     content = content_sentences(sentences, docs)
-    with stage("claims"):
+    with stage("claims", bar):
         claims = split_claims(content)
-    with stage("entities"):
+    with stage("entities", bar):
         entities = extract(content)
-    with stage("codebook"):
+    with stage("codebook", bar):
         coded = code(content, n_jobs=n_jobs)
-        claims = tag_aspects(claims)
+        claims = tag_aspects(claims, n_jobs=n_jobs)
     result = Analysis(documents=docs, sentences=sentences, boilerplate=corpus.boilerplate,
                       entities=entities, coded=coded, claims=claims,
                       topics=actual_sizes(model.topics_frame(), content),
                       problems=list(corpus.problems), subtheme_mapping=mapping,
                       params={"n_boot": n_boot, "random_state": RANDOM_STATE, "refit": refit,
                               "subtheme_params": model.get_params()})
-    with stage("comparison tables"):
+    with stage("comparison tables", bar):
         result.tables = compare(sentences, docs, coded, n_boot=n_boot)
         result.tables["codes_vs_subthemes"] = codes_vs_subthemes(coded, content).reset_index()
         result.tables["profile_code"] = with_code_labels(result.tables["profile_code"], lang)
     if out is not None:
         if figures:
-            with stage("figures"):
+            with stage("figures", bar):
                 result.figures = draw_figures(result.tables, out / "figures", lang=lang,
                                               topics=result.topics)
         result.params["corpus_fingerprint"] = fingerprint
-        with stage("writing"):
+        with stage("writing", bar):
             write_analysis(result, out)
-        with stage("explorer and workbook"):
+        with stage("explorer and workbook", bar):
             write_workbench(result, out, lang=lang)
+    bar.close()
     return result
 
 

@@ -13,7 +13,8 @@ Two scores per set:
 * ``tagger``: the tagger alone, on the gold claim texts with their gold families (what the
   rules can do when the split agrees).
 
-Sets g (held out), h and i (development) were added later: 48 texts by three more writers,
+Sets g (held out), h and i (development) were added later, and j (held out, labelled after
+the second round of rules was final): 48 texts by three more writers,
 each claim labelled by two annotators and adjudicated the same way.
 
 Held-out sets (a, c, g) are a test: run them once, at the end (``--sets a c``), never while
@@ -38,12 +39,12 @@ GOLD_DIR = ROOT / "evaluation" / "aspects"
 TEXTS = {"seed": ROOT / "corpus", "a": ROOT / "evaluation" / "texts" / "a",
          "b": ROOT / "evaluation" / "texts" / "b", "c": ROOT / "evaluation" / "texts" / "c",
          "g": ROOT / "evaluation" / "texts" / "g", "h": ROOT / "evaluation" / "texts" / "h",
-         "i": ROOT / "evaluation" / "texts" / "i"}
+         "i": ROOT / "evaluation" / "texts" / "i", "j": ROOT / "evaluation" / "texts" / "j"}
 GOLD_FILES = {"seed": "claims_gold.csv", "a": "claims_gold.csv", "b": "claims_gold_b.csv",
               "c": "claims_gold_c.csv", "g": "claims_gold_g.csv", "h": "claims_gold_h.csv",
-              "i": "claims_gold_i.csv"}
+              "i": "claims_gold_i.csv", "j": "claims_gold_j.csv"}
 ROLE = {"seed": "development", "b": "development", "a": "held out", "c": "held out",
-        "g": "held out", "h": "development", "i": "development"}
+        "g": "held out", "h": "development", "i": "development", "j": "held out"}
 SCORES_FILE = ROOT / "dvlib" / "data" / "aspect_scores.json"
 
 
@@ -193,6 +194,15 @@ def main(argv=None) -> int:
                                 "claims_csv": _figures(res["claims_csv"]),
                                 "tagger": _figures(res["tagger"])}
     if args.write:
+        held = {k: v for k, v in stored["sets"].items() if v.get("role") == "held out"}
+        if held:  # pooled over every held-out set: the figure the brief's methods cite
+            sums = [sum(c[key] for v in held.values() for c in v["claims_csv"]["per_code"].values())
+                    for key in ("tp", "fp", "fn")]
+            tp, fp, fn = sums
+            stored["held_out_pooled"] = {
+                "sets": sorted(held), "claims": sum(v["claims"] for v in held.values()),
+                "precision": round(tp / (tp + fp), 3) if tp + fp else None,
+                "recall": round(tp / (tp + fn), 3) if tp + fn else None}
         stored["about"] = ("Aspect tags of claims against gold labels by two independent "
                            "annotators with adjudication; micro-averaged over codes. "
                            "Written by evaluation/evaluate_aspects.py.")

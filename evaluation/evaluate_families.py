@@ -70,7 +70,7 @@ def main(argv=None) -> int:
             print(f"{r.set:6s} {r.label:>11s} -> {guess:<11s} {r.text[:120]}")
     scores = {"what": "macro-F1 over the five families; cross_validation: report-wise 10-fold CV "
                       "on the training sets (imitation text except the seeds); test: the held-out "
-                      "sets d, f and g through the pipeline, each scored with the frozen model, never used to choose anything",
+                      "sets d, f, g and j through the pipeline, each scored once with the frozen model, never used to choose anything",
               "cross_validation": {**cv, "sets": list(TRAIN_SETS)},
               "calibration": {"temperature": model.temperature, "ece_cross_validation": round(ece, 4),
                               "reliability_cross_validation": table.to_dict("records")}}

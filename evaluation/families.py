@@ -29,6 +29,9 @@ The sets (see README "How well it works"):
   sentences; CV 0.845) scored 0.811 on g against 0.808 and failed four behavioural tests (a
   task sentence right after a headline read as "other"), so it was not kept; ``h`` and ``i``
   wait as training text for the next model.
+- ``j``: 16 texts by an eighth writer (434 sentences; a third after the 2025 merger; five of
+  the texts about the seed provinces), labelled the same way — a fourth TEST set of the stored
+  model, scored once.
 """
 from __future__ import annotations
 
@@ -61,9 +64,10 @@ SETS = {  # name -> (texts folder, gold CSV)
     "g": (EVAL / "texts" / "g", EVAL / "labels" / "g_gold.csv"),
     "h": (EVAL / "texts" / "h", EVAL / "labels" / "h_gold.csv"),
     "i": (EVAL / "texts" / "i", EVAL / "labels" / "i_gold.csv"),
+    "j": (EVAL / "texts" / "j", EVAL / "labels" / "j_gold.csv"),
 }
 TRAIN_SETS = ("seed", "blind", "a", "b", "c", "e")
-TEST_SETS = ("d", "f", "g")
+TEST_SETS = ("d", "f", "g", "j")
 
 
 def text_key(text: str) -> str:

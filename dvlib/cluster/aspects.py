@@ -151,14 +151,20 @@ def claim_aspects(text: str, family: str = "", rules: AspectRules | None = None)
 
 
 def tag_aspects(claims: pd.DataFrame, codebook: Codebook | str | None = None,
-                rules_path: str | Path | None = None) -> pd.DataFrame:
+                rules_path: str | Path | None = None, n_jobs: int | None = 1) -> pd.DataFrame:
     """Add ``aspects`` and ``aspect_terms`` to a claims table (a copy; other columns kept).
 
     ``claims`` needs ``text``; ``family`` is used when present (the titles of documents count
     only in claims of family "model", whose subject is the named scheme). Framing claims
     (``framing`` True) get no aspect: they make no point. ``codebook`` is a
     :class:`dvlib.cluster.codebook.Codebook`, a path to a codebook YAML, or None for the shipped one.
+    ``n_jobs`` (None: every core) tags the claims of whole reports in worker processes; the
+    result is the same table (a claim's aspects depend on its own text and family only).
     """
+    if n_jobs != 1 and codebook is None and rules_path is None and "doc_id" in claims.columns:
+        from dvlib.runtime.parallel import map_documents
+        _default_rules()  # compiled once here; forked workers inherit it
+        return map_documents(tag_aspects, claims, n_jobs=n_jobs)
     if isinstance(codebook, (str, Path)):
         codebook = load_codebook(codebook)
     rules = (_default_rules() if codebook is None and rules_path is None

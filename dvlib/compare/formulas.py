@@ -2,18 +2,24 @@
 
 Reports copy wording from central guidance and from each other ("công tác tuyên truyền có lúc,
 có việc ..."). Finding the same phrase in several provinces separates the template from what a
-province actually says. Matching runs on :func:`dvlib.text.normalize.match_form` syllables with
-punctuation removed, so NFC/NFD, old/new tone placement and case do not matter; every quote is
-sliced from the sentence's own text (match_form is length-preserving on NFC text).
+province actually says. Stock formulas of the genre ("có lúc, có nơi", data/formulas.yaml) and
+parallels "A x, A y" are grouped with their variants ("có lúc, có việc", "có nơi, có lúc"), so
+one formula names every province that uses any wording of it. Matching runs on
+:func:`dvlib.text.normalize.match_form` syllables with punctuation removed, so NFC/NFD, old/new
+tone placement and case do not matter; every quote is sliced from the sentence's own text
+(match_form is length-preserving on NFC text).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections import Counter
+from itertools import combinations
 from typing import Iterable
 
 import numpy as np
 import pandas as pd
+import yaml
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
@@ -22,8 +28,11 @@ from dvlib.text.normalize import match_form, nfc
 from dvlib.compare.kwic import tokens_with_spans  # noqa: F401  (part of this module's API)
 from dvlib.config import data_file
 from dvlib.compare.suffix_array import (batches as _batches, distinct as _distinct,
-                                        lcp_intervals as _lcp_intervals, ranges as _ranges,
+                                        lcp_intervals as _lcp_intervals,
                                         rank_in_group as _rank_in_group,
+                                        cover_mask as _cover_mask, find_phrase as _find_phrase,
+                                        jaccard_components as _jaccard_components,
+                                        parallel_runs as _parallel_runs, ranges as _ranges,
                                         suffix_array as _suffix_array)
 
 _SYLLABLE = re.compile(r"\w+")
@@ -34,7 +43,10 @@ MAX_FORMULAS: int | None = 1000
 MAX_QUOTES: int | None = 50
 
 FORMULA_COLUMNS = ["formula_id", "kind", "phrase", "n_tokens", "n_provinces", "n_occurrences",
-                   "provinces", "score", "province", "doc_id", "sentence_id", "quote", "text"]
+                   "provinces", "score", "province", "doc_id", "sentence_id", "quote", "text",
+                   "variant", "variants", "start", "end", "passage"]
+_SEPARATORS = {",", ";", "-", "–", "—"}  # between the pairs of a found parallel
+PASSAGE_CHARS = 300  # a longer sentence is quoted around the match, cut between words
 
 
 def load_stoplist(path=None) -> list[str]:
@@ -46,6 +58,18 @@ def load_stoplist(path=None) -> list[str]:
         if line:
             out.append(" ".join(tokens_with_spans(line)[0]))
     return out
+
+
+def load_stock(path=None) -> tuple[list[tuple[str, list[str]]], set[str]]:
+    """Stock formulas of the genre (``data/formulas.yaml``, the researcher's to edit):
+    ``[(name, [name, variant, ...]), ...]`` as written, and the words a found parallel may not
+    repeat ("các cấp, các ngành" is a list, not a formula)."""
+    raw = yaml.safe_load(open(data_file("formulas.yaml") if path is None else path,
+                              encoding="utf-8")) or {}
+    stock = [(nfc(str(e["name"])), list(dict.fromkeys(nfc(str(v)) for v in
+                                                      [e["name"], *(e.get("variants") or [])])))
+             for e in raw.get("stock") or []]
+    return stock, {match_form(str(w)) for w in raw.get("not_heads") or []}
 
 
 class _Prepared:
@@ -154,7 +178,7 @@ def _shared_phrases(prep: _Prepared, n: int, min_provinces: int, stop: list[str]
     # Occurrences, distinct units and stoplist test of every candidate, a few million
     # occurrences at a time so memory stays bounded.
     sizes = cand[:, 2] - cand[:, 1] + 1
-    masked = np.r_[0, np.cumsum(_stop_mask(seq, vocab, stop))] if stop else None
+    masked = np.r_[0, np.cumsum(_cover_mask(seq, vocab, stop))] if stop else None
     n_units, ok, kept = np.zeros(len(cand), dtype=np.int64), np.zeros(len(cand), dtype=bool), []
     width = len(prep.utexts) + 1
     for lo, hi in _batches(sizes, 1 << 20):
@@ -179,132 +203,17 @@ def _shared_phrases(prep: _Prepared, n: int, min_provinces: int, stop: list[str]
     return _Phrases(phrases, cand[ok, 0], n_units[ok], seq_text[occ], seq_pos[occ], bounds)
 
 
-def _stop_mask(seq: np.ndarray, vocab: dict[str, int], stoplist: list[str]) -> np.ndarray:
-    """Which positions of ``seq`` belong to an occurrence of a stoplisted formula.
-
-    Masking in the sentence (not in the phrase) also catches fragments that start inside a
-    formula, such as "chính trị xã hội tỉnh" cut from "các tổ chức chính trị - xã hội tỉnh".
-    """
-    cover = np.zeros(len(seq) + 1, dtype=np.int64)
-    for entry in stoplist:
-        toks = entry.split()
-        if not toks or any(t not in vocab for t in toks):
-            continue
-        e = [vocab[t] for t in toks]
-        hit = np.flatnonzero(seq[:len(seq) - len(e) + 1] == e[0])
-        for j in range(1, len(e)):
-            hit = hit[seq[hit + j] == e[j]]
-        np.add.at(cover, hit, 1)
-        np.add.at(cover, hit + len(e), -1)
-    return np.cumsum(cover[:-1]) > 0
-
-
-def _char_ngrams(forms: list[str], k: int = 5) -> sparse.csr_matrix:
-    """Binary matrix: which character k-grams each string contains (as CountVectorizer's
-    ``analyzer="char"`` would list them), built with numpy on all strings at once."""
-    lengths = np.array([len(f) for f in forms], dtype=np.int64)
-    chars = np.frombuffer("".join(forms).encode("utf-32-le"), dtype=np.uint32)
-    present = np.zeros(int(chars.max()) + 1 if len(chars) else 1, dtype=bool)
-    present[chars] = True
-    code = np.cumsum(present, dtype=np.int64)[chars]  # dense character codes from 1
-    starts = np.r_[0, np.cumsum(lengths)[:-1]]
-    where, row = _ranges(starts, starts + np.maximum(lengths - k + 1, 0))  # k-gram starts
-    bits = max(int(code.max()).bit_length(), 1) if len(code) else 1
-    if bits * k <= 62:
-        key = np.zeros(len(where), dtype=np.int64)
-        for j in range(k):
-            key <<= bits
-            key |= code[where + j]
-    else:  # a very large alphabet: number the k-grams exactly by repeated pairing
-        key = code[where]
-        for j in range(1, k):
-            key = np.unique(key * (code.max() + 1) + code[where + j], return_inverse=True)[1]
-    del code, where
-    col = pd.factorize(key)[0]  # hashing: linear time, the column order does not matter
-    x = sparse.csr_matrix((np.ones(len(row), dtype=np.int32), (row, col)),
-                          shape=(len(forms), int(col.max()) + 1 if len(col) else 0))
-    x.sum_duplicates()
-    x.data[:] = 1
-    return x
-
-
-def _prefixes(x: sparse.csr_matrix, sizes: np.ndarray, coeff: float, k: int) -> sparse.csr_matrix:
-    """Each row's first ``size - ceil(coeff * size) + k`` features, plus one for rounding.
-
-    Columns of ``x`` are numbered rarest first and sorted within rows. Prefix filtering: if two
-    sets share at least a = coeff * size elements, their first k shared elements lie within
-    both prefixes of length size - a + k (so the prefixes share k features, or a if a < k).
-    """
-    counts = np.diff(x.indptr)
-    rank_in_row = np.arange(x.nnz) - np.repeat(x.indptr[:-1], counts)
-    length = np.clip(sizes - np.ceil(coeff * sizes) + k + 1, 0, sizes)
-    take = rank_in_row < np.repeat(length, counts)
-    rows = np.repeat(np.arange(x.shape[0]), counts)[take]
-    return sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, x.indices[take])),
-                             shape=x.shape)
-
-
-def _link(x, sizes, threshold, label, a, b, chunk):
-    """Component labels after linking the pairs (a, b) whose Jaccard is >= ``threshold``."""
-    m = len(label)
-    for c in range(0, len(a), chunk):
-        ca, cb = a[c:c + chunk], b[c:c + chunk]
-        v = np.asarray(x[ca].multiply(x[cb]).sum(axis=1)).ravel()
-        link = v / (sizes[ca] + sizes[cb] - v) >= threshold
-        # Merge components through the new links (a graph on component labels).
-        graph = sparse.coo_matrix(
-            (np.ones(int(link.sum())), (label[ca[link]], label[cb[link]])), shape=(m, m))
-        label = connected_components(graph, directed=False)[1][label]
-    return label
-
-
 def _near_identical(prep: _Prepared, threshold: float, min_len: int, min_provinces: int,
                     block: int = 256, chunk: int = 5_000, overlap_k: int = 4):
-    """Groups of sentences whose character 5-gram sets have Jaccard >= ``threshold``.
-
-    Exact, without comparing every pair: candidate pairs come from prefix filtering (a pair
-    with Jaccard >= t shares ``overlap_k`` of its rarer 5-grams), ``block`` texts at a time
-    so memory stays bounded; they are verified ``chunk`` pairs at a time, skipping pairs
-    whose two texts are already linked through others (a template repeated in hundreds of
-    reports would otherwise need every pair of its copies).
-    """
+    """Groups of sentences (row numbers) whose character 5-gram sets have Jaccard >=
+    ``threshold``, found in >= ``min_provinces`` provinces (the join: jaccard_components)."""
     forms = [" ".join(t) for t in prep.tokens]
     row_forms = np.array([len(forms[u]) >= min_len for u in range(len(forms))], dtype=bool)
     if row_forms[prep.text_of_row].sum() < 2:
         return []
     texts = np.flatnonzero(row_forms)
-    x = _char_ngrams([forms[u] for u in texts])
-    sizes = np.asarray(x.sum(axis=1)).ravel()
-    df = np.asarray(x.sum(axis=0)).ravel()
-    rarity = np.empty(len(df), dtype=x.indices.dtype)
-    rarity[np.argsort(df, kind="stable")] = np.arange(len(df))
-    x = sparse.csr_matrix((x.data, rarity[x.indices], x.indptr), shape=x.shape)
-    x.sort_indices()
-    m = len(texts)
-    label = np.arange(m)  # connected component of each text so far
-    if m > 1 and threshold <= 1:
-        # PPJoin bounds: probe with the larger set's prefix, index the smaller set's.
-        t = max(threshold, 0.0)
-        probe = _prefixes(x, sizes, t, overlap_k)
-        index = _prefixes(x, sizes, 2 * t / (1 + t), overlap_k).T.tocsr()
-        for lo in range(0, m, block):
-            cand = (probe[lo:lo + block] @ index).tocoo()
-            a, b = cand.row.astype(np.int64) + lo, cand.col.astype(np.int64)
-            smaller = (sizes[b] < sizes[a]) | ((sizes[b] == sizes[a]) & (b < a))
-            least = np.minimum(overlap_k, np.ceil(t / (1 + t) * (sizes[a] + sizes[b]) - 1e-6))
-            keep = smaller & (sizes[b] >= threshold * sizes[a] - 1e-9) & (cand.data >= least)
-            a, b = a[keep], b[keep]
-            tries = 1
-            while len(a):
-                todo = label[a] != label[b]
-                a, b = a[todo], b[todo]
-                if not len(a):
-                    break
-                # Verify at most ``tries`` pairs per component this round, doubling each round:
-                # the copies of a template link up after a few checks instead of all pairs.
-                now = _rank_in_group(label[a]) < tries
-                label = _link(x, sizes, threshold, label, a[now], b[now], chunk)
-                a, b, tries = a[~now], b[~now], tries * 2
+    label, sizes = _jaccard_components([forms[u] for u in texts], threshold, block, chunk,
+                                       overlap_k)
     # Copies of one text are identical (Jaccard 1) unless the text has no 5-gram at all.
     merge = (sizes > 0) & (threshold <= 1)
     groups: dict[int, list[int]] = {}
@@ -322,28 +231,164 @@ def _near_identical(prep: _Prepared, threshold: float, min_len: int, min_provinc
     return sorted(out, key=lambda g: g[0])
 
 
+def _variant_formulas(prep: _Prepared, min_provinces: int, stock, not_heads: set[str]) -> list:
+    """Stock formulas and found parallels, their variants grouped: ``[(kind, phrase, n_tokens,
+    n_units, [(text, pos, length, variant), ...]), ...]`` for those used in >= min_provinces.
+
+    Occurrences are the listed variants of every stock formula (any length) and every parallel
+    run "A x, A y ..." of the distinct texts (repeated word not in ``not_heads``). A graph links
+    each occurrence to keys (A, x) for each slot and {x, y} for each pair of slots, and each
+    stock formula to the keys of its own variants: two wordings that differ in one word or in
+    order share a key, so a connected component is one formula with all its variants. Where
+    occurrences overlap the longer one stays (a listed "dân biết, dân bàn, dân làm, dân kiểm
+    tra" over the run found inside it). Linear in the corpus's syllables (times the number of
+    listed variants), plus the graph's size.
+    """
+    lengths = np.array([len(t) for t in prep.tokens], dtype=np.int64)
+    codes, words = pd.factorize(pd.Series([t for ts in prep.tokens for t in ts], dtype=object))
+    vocab = {t: i for i, t in enumerate(words)}
+    words = np.asarray(words, dtype=object)
+    starts = np.r_[0, np.cumsum(lengths + 1)[:-1]].astype(np.int64)
+    seq = np.empty(int((lengths + 1).sum()), dtype=np.int64)
+    sep = starts + lengths
+    seq[sep] = -1 - np.arange(len(lengths))  # one separator per text, unique
+    seq[np.setdiff1d(np.arange(len(seq)), sep, assume_unique=True)] = codes
+    nodes: dict = {}
+    occ, edges = [], []  # occ: (seq start, length, variant, from stock)
+
+    def keys_of(toks) -> list[int]:
+        head, slots = toks[0], toks[1::2]
+        ks = [("h", head, x) for x in slots] + [("s", *sorted(p)) for p in combinations(slots, 2)]
+        return [nodes.setdefault(k, len(nodes)) for k in ks]
+
+    def runs(toks) -> list[tuple]:
+        local = pd.factorize(pd.Series(toks, dtype=object))[0].astype(np.int64)
+        return [tuple(toks[s:s + L]) for s, L in _parallel_runs(local)]
+
+    text_of = np.repeat(np.arange(len(lengths)), lengths + 1)
+    for s, L in _parallel_runs(seq):
+        u = int(text_of[s])
+        L = _parallel_length(prep.utexts[u], prep.spans(u), s - int(starts[u]), L)
+        toks = tuple(words[seq[s:s + L]])
+        if L < 4 or toks[0] in not_heads or any(t.isdigit() for t in toks):
+            continue
+        o = nodes.setdefault(("o", len(occ)), len(nodes))
+        occ.append((s, L, ", ".join(f"{toks[0]} {x}" for x in toks[1::2]), False))
+        edges += [(o, k) for k in keys_of(toks)]
+    for i, (_, variants) in enumerate(stock):
+        node = nodes.setdefault(("stock", i), len(nodes))
+        for v in variants:
+            toks = tokens_with_spans(v)[0]
+            for run in runs(toks):
+                edges += [(node, k) for k in keys_of(run)]
+            if toks and all(t in vocab for t in toks):
+                for s in _find_phrase(seq, [vocab[t] for t in toks]).tolist():
+                    o = nodes.setdefault(("o", len(occ)), len(nodes))
+                    occ.append((s, len(toks), match_form(v), True))
+                    edges.append((o, node))
+    if not occ:
+        return []
+    e = np.array(edges, dtype=np.int64).reshape(-1, 2)
+    graph = sparse.coo_matrix((np.ones(len(e)), (e[:, 0], e[:, 1])), shape=(len(nodes),) * 2)
+    label = connected_components(graph, directed=False)[1]
+    stock_of = {int(label[nid]): k[1] for k, nid in sorted(nodes.items(), key=lambda kv: -kv[1])
+                if k[0] == "stock"}  # the first listed formula names a merged component
+    groups: dict[int, list] = {}
+    end = -1
+    for i in sorted(range(len(occ)), key=lambda i: (occ[i][0], -occ[i][1], not occ[i][3])):
+        s, L, variant, _ = occ[i]
+        if s < end:  # inside (or across) an occurrence already kept
+            continue
+        end = s + L
+        u = int(text_of[s])
+        groups.setdefault(int(label[nodes[("o", i)]]), []).append(
+            (u, s - int(starts[u]), L, variant))
+    out = []
+    for comp, found in groups.items():
+        texts = np.array([f[0] for f in found], dtype=np.int64)
+        n_units = int(prep.count_units(np.zeros(len(texts), dtype=np.int64), texts, 1)[0])
+        if n_units < min_provinces:
+            continue
+        if comp in stock_of:
+            kind, phrase = "stock", stock[stock_of[comp]][0]
+        else:
+            by = Counter(f[3] for f in found)
+            kind, phrase = "parallel", min(by, key=lambda v: (-by[v], v))
+        out.append((kind, phrase, len(tokens_with_spans(phrase)[0]), n_units, found))
+    return out
+
+
+def _parallel_length(text: str, spans: list, p: int, L: int) -> int:
+    """How much of the run of ``L`` syllables at ``p`` reads as a parallel: "A x" pairs
+    written with a separator between them ("có lúc, có nơi", "có lúc - có việc") and none
+    inside one, A not capitalised as a name (but as a sentence's first word). Syllables
+    repeat inside compounds ("đoàn viên, hội viên" holds "viên hội viên": the comma falls
+    inside a pair) and names ("Sở Nội vụ, Sở Y tế", "Tỉnh ủy giao, Ủy ban"): no parallels."""
+    def gap(i):  # the characters between syllables p + i and p + i + 1
+        return text[spans[p + i][1]:spans[p + i + 1][0]].strip()
+    def titled(i):  # "Sở", not "sở" nor "SỞ" (a headline in capitals)
+        word = text[spans[p + i][0]:spans[p + i][1]]
+        return word[0].isupper() and not (len(word) > 1 and word.isupper())
+    pairs = 0
+    while 2 * pairs + 1 < L and not gap(2 * pairs) and (
+            pairs == 0 or gap(2 * pairs - 1) in _SEPARATORS) and (
+            not titled(2 * pairs) or (p == 0 and pairs == 0)):
+        pairs += 1
+    return 2 * pairs
+
+
+def _passage(text: str, start: int, end: int, width: int = PASSAGE_CHARS) -> str:
+    """The sentence whole, or about ``width`` characters around [start, end) cut between words
+    (never inside one), with "…" where it was cut."""
+    if len(text) <= width:
+        return text
+    pad = max(width - (end - start), 0) // 2
+    lo, hi = max(start - pad, 0), min(end + pad, len(text))
+    if lo > 0:  # move forward to the start of a word
+        cut = max(text.rfind(" ", 0, lo), text.rfind("\n", 0, lo))
+        nxt = text.find(" ", lo, start)
+        lo = nxt + 1 if nxt >= 0 else (cut + 1 if cut >= 0 else 0)
+    if hi < len(text):  # move back to the end of a word
+        prev = text.rfind(" ", end, hi + 1)
+        hi = prev if prev >= 0 else (text.find(" ", hi) if text.find(" ", hi) >= 0 else len(text))
+    return ("…" if lo > 0 else "") + text[lo:hi].strip() + ("…" if hi < len(text) else "")
+
+
 def shared_formulas(sentences: pd.DataFrame, min_provinces: int = 2, n: int = 5,
                     min_len: int = 40, jaccard: float = 0.7,
                     stoplist: bool | Iterable[str] | None = None, unit: str = "province",
                     documents: pd.DataFrame | None = None,
                     max_formulas: int | None = MAX_FORMULAS,
-                    max_quotes: int | None = MAX_QUOTES) -> pd.DataFrame:
+                    max_quotes: int | None = MAX_QUOTES, stock: bool | str = True) -> pd.DataFrame:
     """Wording shared by reports of different provinces, one row per occurrence.
 
-    Two kinds: ``phrase`` = maximal runs of >= ``n`` syllables (match form, punctuation
+    Four kinds: ``phrase`` = maximal runs of >= ``n`` syllables (match form, punctuation
     removed) found in >= ``min_provinces`` provinces; ``sentence`` = whole sentences (at least
     ``min_len`` characters) that are near-identical across provinces (character 5-gram
-    Jaccard >= ``jaccard``). Formulas are ranked by score = n_tokens x n_provinces.
-    ``stoplist=True`` drops ubiquitous formulas listed in ``data/formula_stoplist.txt``
+    Jaccard >= ``jaccard``); ``stock`` = a stock formula of ``data/formulas.yaml`` (always
+    looked for, any length; ``stock`` may name another file, False skips both these kinds)
+    and ``parallel`` = a parallel "A x, A y" found without being listed, each with its variants
+    grouped (wordings that differ in one word or in order: "có lúc, có nơi" ~ "có lúc, có
+    việc" ~ "có nơi, có lúc"), used in >= ``min_provinces`` provinces. ``variant`` is the
+    wording a row uses ("" for the verbatim kinds), ``variants`` all those of its formula.
+    Formulas are ranked stock first, then by score = n_tokens x n_provinces.
+    ``stoplist=True`` drops ubiquitous phrases listed in ``data/formula_stoplist.txt``
     (or pass your own phrases): a phrase goes if, in every sentence where it occurs, fewer
-    than ``n`` of its syllables lie outside stoplisted formulas. ``quote`` is the phrase as the
-    report spells it; rows come by formula, then in corpus order (left to right in a sentence).
+    than ``n`` of its syllables lie outside stoplisted formulas. ``quote`` is the match as the
+    report spells it, at ``start:end`` of ``text``; ``passage`` is the sentence whole, or cut
+    between words around the match when longer than PASSAGE_CHARS. Rows come by formula,
+    then in corpus order (left to right in a sentence).
 
     Caps, so that a large corpus gives a table one can read (``None`` = no cap): only the
     ``max_formulas`` top-ranked formulas are kept (``formula_id`` <= max_formulas), and a
     formula keeps at most ``max_quotes`` occurrence rows, but always one per province: the
     first occurrence in each province, then the second ones, and so on, in corpus order.
     ``n_occurrences``, ``n_provinces`` and ``provinces`` always count every occurrence.
+
+    Cost, near-linear in the corpus's N syllables: the suffix array by prefix doubling is
+    O(N log L) for L the longest sentence, its lcp-intervals O(N); stock variants and
+    parallels are one vectorised pass per listed variant (O(N) each) plus a graph as large as
+    the parallels found; near-identical sentences use prefix-filtered candidate pairs.
     """
     sents = ensure_content(sentences, documents)
     prep = _Prepared(sents, unit)
@@ -356,46 +401,64 @@ def shared_formulas(sentences: pd.DataFrame, min_provinces: int = 2, n: int = 5,
 
     found = _shared_phrases(prep, n, min_provinces, stop)
     groups = _near_identical(prep, jaccard, min_len, min_provinces)
+    extra = _variant_formulas(prep, min_provinces, *load_stock(None if stock is True else stock)
+                              ) if stock else []
     copies = np.diff(prep.row_bounds)
     n_occ = np.add.reduceat(copies[found.text], found.bounds[:-1]) if len(found.phrases) else []
     meta = pd.DataFrame({
-        "kind": ["phrase"] * len(found.phrases) + ["sentence"] * len(groups),
-        "phrase": found.phrases + [prep.texts[g[0]] for g in groups],
+        "kind": ["phrase"] * len(found.phrases) + ["sentence"] * len(groups)
+        + [x[0] for x in extra],
+        "phrase": found.phrases + [prep.texts[g[0]] for g in groups] + [x[1] for x in extra],
         "n_tokens": np.r_[found.n_tokens, [min(len(prep.tokens[prep.text_of_row[k]]) for k in g)
-                                           for g in groups]].astype(np.int64),
-        "n_provinces": np.r_[found.n_units, [len({prep.units[k] for k in g}) for g in groups]
-                             ].astype(np.int64),
-        "n_occurrences": np.r_[n_occ, [len(g) for g in groups]].astype(np.int64)})
+                                           for g in groups], [x[2] for x in extra]
+                          ].astype(np.int64),
+        "n_provinces": np.r_[found.n_units, [len({prep.units[k] for k in g}) for g in groups],
+                             [x[3] for x in extra]].astype(np.int64),
+        "n_occurrences": np.r_[n_occ, [len(g) for g in groups],
+                               [sum(copies[o[0]] for o in x[4]) for x in extra]
+                               ].astype(np.int64)})
     if meta.empty:
         return pd.DataFrame(columns=FORMULA_COLUMNS)
     meta["score"] = meta["n_tokens"] * meta["n_provinces"]
-    # Rank formulas: score, then occurrences, then kind and phrase.
+    # Rank formulas: the listed stock formulas first (always looked for, so never capped away
+    # by longer phrases), then score, occurrences, kind and phrase.
+    meta["_later"] = meta["kind"] != "stock"
     ranking = (meta.drop_duplicates(["kind", "phrase"])
-               .sort_values(["score", "n_occurrences", "kind", "phrase"],
-                            ascending=[False, False, True, True]))
+               .sort_values(["_later", "score", "n_occurrences", "kind", "phrase"],
+                            ascending=[True, False, False, True, True]))
     ids = {key: i for i, key in enumerate(zip(ranking["kind"], ranking["phrase"]), start=1)}
     formula_id = np.array([ids[key] for key in zip(meta["kind"], meta["phrase"])], dtype=np.int64)
     kept = np.flatnonzero(formula_id <= max_formulas) if max_formulas is not None else \
         np.arange(len(meta))
 
-    which, rows, quotes, provinces = [], [], [], {}
+    P, G = len(found.phrases), len(groups)
+    which, parts, provinces, variants = [], [], {}, {}
     for f in kept.tolist():
-        if f < len(found.phrases):
-            r, q = _phrase_rows(prep, found, f)
+        if f < P:
+            lo, hi, L = found.bounds[f], found.bounds[f + 1], int(found.n_tokens[f])
+            occ = zip(found.text[lo:hi].tolist(), found.pos[lo:hi].tolist())
+            part = _occurrence_rows(prep, [(u, p, L, "") for u, p in occ])
+        elif f < P + G:
+            r = groups[f - P]
+            part = (np.asarray(r, dtype=np.int64), [prep.texts[k] for k in r],
+                    [0] * len(r), [len(prep.texts[k]) for k in r], [""] * len(r))
         else:
-            r = np.asarray(groups[f - len(found.phrases)])
-            q = [prep.texts[k] for k in r.tolist()]
-        provinces[f] = "; ".join(sorted({prep.units[k] for k in r.tolist()}))
+            part = _occurrence_rows(prep, extra[f - P - G][4])
+        provinces[f] = "; ".join(sorted({prep.units[k] for k in part[0].tolist()}))
+        # most used first (Counter keeps first-seen order among equals)
+        variants[f] = " | ".join(v for v, _ in Counter(part[4]).most_common() if v)
         if max_quotes is not None:
-            r, q = _cap_rows(prep, r, q, max_quotes)
-        which.append(np.full(len(r), f))
-        rows.append(r)
-        quotes.extend(q)
+            keep = _cap_rows(prep, part[0], max_quotes)
+            part = (part[0][keep], *[[x[i] for i in keep.tolist()] for x in part[1:]])
+        which.append(np.full(len(part[0]), f))
+        parts.append(part)
     if not which:  # max_formulas=0
         return pd.DataFrame(columns=FORMULA_COLUMNS)
-    which, rows = np.concatenate(which), np.concatenate(rows).astype(np.int64)
+    which = np.concatenate(which)
+    rows = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    quotes, starts, ends, used = ([x for p in parts for x in p[i]] for i in range(1, 5))
     order = np.lexsort((rows, formula_id[which]))  # stable: by formula, then corpus order
-    which, rows = which[order].tolist(), rows[order].tolist()
+    which, rows, order = which[order].tolist(), rows[order].tolist(), order.tolist()
     doc_ids, sentence_ids = prep.sents["doc_id"].tolist(), prep.sents["sentence_id"].tolist()
     cols = {"formula_id": formula_id[which]}
     for col in ("kind", "phrase", "n_tokens", "n_provinces", "n_occurrences"):
@@ -406,36 +469,45 @@ def shared_formulas(sentences: pd.DataFrame, min_provinces: int = 2, n: int = 5,
     cols["province"] = [prep.units[k] for k in rows]
     cols["doc_id"] = [doc_ids[k] for k in rows]
     cols["sentence_id"] = [sentence_ids[k] for k in rows]
-    cols["quote"] = [quotes[i] for i in order.tolist()]
+    cols["quote"] = [quotes[i] for i in order]
     cols["text"] = [prep.texts[k] for k in rows]
+    cols["variant"] = [used[i] for i in order]
+    cols["variants"] = [variants[f] for f in which]
+    cols["start"] = [starts[i] for i in order]
+    cols["end"] = [ends[i] for i in order]
+    cols["passage"] = [_passage(t, a, b) for t, a, b in zip(cols["text"], cols["start"],
+                                                             cols["end"])]
     return pd.DataFrame(cols, columns=FORMULA_COLUMNS)
 
 
-def _phrase_rows(prep: _Prepared, found: _Phrases, f: int) -> tuple[np.ndarray, list[str]]:
-    """Rows and quotes of shared phrase ``f``, in corpus order (left to right in a sentence)."""
-    L = int(found.n_tokens[f])
-    rows, pos, quotes = [], [], []
-    lo, hi = found.bounds[f], found.bounds[f + 1]
-    for u, p in zip(found.text[lo:hi].tolist(), found.pos[lo:hi].tolist()):
+def _occurrence_rows(prep: _Prepared, occ: list) -> tuple:
+    """Rows, quotes, starts, ends and variants of occurrences ``(text, pos, length, variant)``,
+    in corpus order (left to right in a sentence); every row carrying the text gets them."""
+    rows, pos, quotes, starts, ends, variants = [], [], [], [], [], []
+    for u, p, L, variant in occ:
         spans = prep.spans(u)
-        quote = prep.utexts[u][spans[p][0]:spans[p + L - 1][1]]
+        a, b = spans[p][0], spans[p + L - 1][1]
         for k in prep.rows_of(u).tolist():
             rows.append(k)
             pos.append(p)
-            quotes.append(quote)
-    order = np.lexsort((pos, rows))
-    return np.asarray(rows, dtype=np.int64)[order], [quotes[i] for i in order.tolist()]
+            quotes.append(prep.utexts[u][a:b])
+            starts.append(a)
+            ends.append(b)
+            variants.append(variant)
+    order = np.lexsort((pos, rows)).tolist()
+    return (np.asarray(rows, dtype=np.int64)[order], *[[x[i] for i in order] for x in
+                                                       (quotes, starts, ends, variants)])
 
 
-def _cap_rows(prep: _Prepared, rows: np.ndarray, quotes: list[str], cap: int):
-    """At most ``cap`` rows (never fewer than one per province), province by province in turn."""
+def _cap_rows(prep: _Prepared, rows: np.ndarray, cap: int) -> np.ndarray:
+    """Which of ``rows`` to keep: at most ``cap`` (never fewer than one per province), province
+    by province in turn."""
     if len(rows) <= cap:
-        return rows, quotes
+        return np.arange(len(rows))
     codes = prep.unit_codes[rows]
     turn = _rank_in_group(codes)  # 0 = first row of its province, 1 = second ...
     limit = max(cap, len(np.unique(codes)))
-    keep = np.sort(np.lexsort((np.arange(len(rows)), turn))[:limit])
-    return rows[keep], [quotes[i] for i in keep.tolist()]
+    return np.sort(np.lexsort((np.arange(len(rows)), turn))[:limit])
 
 
 def summarize_formulas(formulas: pd.DataFrame) -> pd.DataFrame:

@@ -4,11 +4,15 @@ A corpus's sentences, as one integer sequence with a separator after each, give 
 doubling a suffix array and the LCP of adjacent suffixes; the LCP intervals are then the
 right-maximal repeated phrases with all their occurrences. The small helpers (distinct
 values, ranks within groups, concatenated ranges, size-limited batches) are the vectorised
-pieces formulas.py also uses for counting provinces and near-identical sentences.
+pieces formulas.py also uses for counting provinces; char_ngrams, prefixes and link are the
+set-similarity join behind its near-identical sentences.
 """
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 
 def distinct(a: np.ndarray) -> np.ndarray:
@@ -91,3 +95,155 @@ def lcp_intervals(lcp: np.ndarray, min_value: int) -> np.ndarray:
                 stack.append([v, lb])
         out.extend((val, lb, end) for val, lb in reversed(stack))
     return np.array(out, dtype=np.int64).reshape(-1, 3)
+
+
+def char_ngrams(forms: list[str], k: int = 5) -> sparse.csr_matrix:
+    """Binary matrix: which character k-grams each string contains (as CountVectorizer's
+    ``analyzer="char"`` would list them), built with numpy on all strings at once."""
+    lengths = np.array([len(f) for f in forms], dtype=np.int64)
+    chars = np.frombuffer("".join(forms).encode("utf-32-le"), dtype=np.uint32)
+    present = np.zeros(int(chars.max()) + 1 if len(chars) else 1, dtype=bool)
+    present[chars] = True
+    code = np.cumsum(present, dtype=np.int64)[chars]  # dense character codes from 1
+    starts = np.r_[0, np.cumsum(lengths)[:-1]]
+    where, row = ranges(starts, starts + np.maximum(lengths - k + 1, 0))  # k-gram starts
+    bits = max(int(code.max()).bit_length(), 1) if len(code) else 1
+    if bits * k <= 62:
+        key = np.zeros(len(where), dtype=np.int64)
+        for j in range(k):
+            key <<= bits
+            key |= code[where + j]
+    else:  # a very large alphabet: number the k-grams exactly by repeated pairing
+        key = code[where]
+        for j in range(1, k):
+            key = np.unique(key * (code.max() + 1) + code[where + j], return_inverse=True)[1]
+    del code, where
+    col = pd.factorize(key)[0]  # hashing: linear time, the column order does not matter
+    x = sparse.csr_matrix((np.ones(len(row), dtype=np.int32), (row, col)),
+                          shape=(len(forms), int(col.max()) + 1 if len(col) else 0))
+    x.sum_duplicates()
+    x.data[:] = 1
+    return x
+
+
+def prefixes(x: sparse.csr_matrix, sizes: np.ndarray, coeff: float, k: int) -> sparse.csr_matrix:
+    """Each row's first ``size - ceil(coeff * size) + k`` features, plus one for rounding.
+
+    Columns of ``x`` are numbered rarest first and sorted within rows. Prefix filtering: if two
+    sets share at least a = coeff * size elements, their first k shared elements lie within
+    both prefixes of length size - a + k (so the prefixes share k features, or a if a < k).
+    """
+    counts = np.diff(x.indptr)
+    rank_in_row = np.arange(x.nnz) - np.repeat(x.indptr[:-1], counts)
+    length = np.clip(sizes - np.ceil(coeff * sizes) + k + 1, 0, sizes)
+    take = rank_in_row < np.repeat(length, counts)
+    rows = np.repeat(np.arange(x.shape[0]), counts)[take]
+    return sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, x.indices[take])),
+                             shape=x.shape)
+
+
+def link(x, sizes, threshold, label, a, b, chunk):
+    """Component labels after linking the pairs (a, b) whose Jaccard is >= ``threshold``."""
+    m = len(label)
+    for c in range(0, len(a), chunk):
+        ca, cb = a[c:c + chunk], b[c:c + chunk]
+        v = np.asarray(x[ca].multiply(x[cb]).sum(axis=1)).ravel()
+        link = v / (sizes[ca] + sizes[cb] - v) >= threshold
+        # Merge components through the new links (a graph on component labels).
+        graph = sparse.coo_matrix(
+            (np.ones(int(link.sum())), (label[ca[link]], label[cb[link]])), shape=(m, m))
+        label = connected_components(graph, directed=False)[1][label]
+    return label
+
+
+def find_phrase(seq: np.ndarray, pattern: list[int]) -> np.ndarray:
+    """Start positions of every occurrence of ``pattern`` (codes) in ``seq``: one vectorised
+    pass per pattern token over the positions still matching, so O(len(seq)) per pattern."""
+    if not pattern or len(pattern) > len(seq):
+        return np.zeros(0, dtype=np.int64)
+    hit = np.flatnonzero(seq[:len(seq) - len(pattern) + 1] == pattern[0])
+    for j in range(1, len(pattern)):
+        hit = hit[seq[hit + j] == pattern[j]]
+    return hit
+
+
+def parallel_runs(seq: np.ndarray) -> list[tuple[int, int]]:
+    """(start, length) of every parallel run "A x A y [A z ...]" in ``seq``: one code repeated
+    at every other position with a different code after each (codes < 0 are separators, never
+    part of a run). One vectorised pass, then a loop over the hits only."""
+    if len(seq) < 4:
+        return []
+    a, x, b, y = seq[:-3], seq[1:-2], seq[2:-1], seq[3:]
+    hit = np.flatnonzero((a == b) & (x != y) & (x != a) & (y != a) & (a >= 0) & (x >= 0)
+                         & (y >= 0))
+    runs: list[list[int]] = []
+    for i in hit.tolist():
+        if runs and runs[-1][0] + runs[-1][1] - 2 == i and seq[runs[-1][0]] == seq[i]:
+            runs[-1][1] += 2  # "A x A y" continued by "A z"
+        else:
+            runs.append([i, 4])
+    return [(s, n) for s, n in runs]
+
+
+def jaccard_components(forms: list[str], threshold: float, block: int = 256,
+                       chunk: int = 5_000, overlap_k: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """Connected components of the strings whose character 5-gram sets have Jaccard >=
+    ``threshold`` (label of each string), and each string's number of 5-grams.
+
+    Exact, without comparing every pair: candidate pairs come from prefix filtering (a pair
+    with Jaccard >= t shares ``overlap_k`` of its rarer 5-grams), ``block`` strings at a time
+    so memory stays bounded; they are verified ``chunk`` pairs at a time, skipping pairs
+    already linked through others (a template repeated in hundreds of reports would
+    otherwise need every pair of its copies).
+    """
+    x = char_ngrams(forms)
+    sizes = np.asarray(x.sum(axis=1)).ravel()
+    df = np.asarray(x.sum(axis=0)).ravel()
+    rarity = np.empty(len(df), dtype=x.indices.dtype)
+    rarity[np.argsort(df, kind="stable")] = np.arange(len(df))
+    x = sparse.csr_matrix((x.data, rarity[x.indices], x.indptr), shape=x.shape)
+    x.sort_indices()
+    m = len(forms)
+    label = np.arange(m)  # connected component of each text so far
+    if m > 1 and threshold <= 1:
+        # PPJoin bounds: probe with the larger set's prefix, index the smaller set's.
+        t = max(threshold, 0.0)
+        probe = prefixes(x, sizes, t, overlap_k)
+        index = prefixes(x, sizes, 2 * t / (1 + t), overlap_k).T.tocsr()
+        for lo in range(0, m, block):
+            cand = (probe[lo:lo + block] @ index).tocoo()
+            a, b = cand.row.astype(np.int64) + lo, cand.col.astype(np.int64)
+            smaller = (sizes[b] < sizes[a]) | ((sizes[b] == sizes[a]) & (b < a))
+            least = np.minimum(overlap_k, np.ceil(t / (1 + t) * (sizes[a] + sizes[b]) - 1e-6))
+            keep = smaller & (sizes[b] >= threshold * sizes[a] - 1e-9) & (cand.data >= least)
+            a, b = a[keep], b[keep]
+            tries = 1
+            while len(a):
+                todo = label[a] != label[b]
+                a, b = a[todo], b[todo]
+                if not len(a):
+                    break
+                # Verify at most ``tries`` pairs per component this round, doubling each round:
+                # the copies of a template link up after a few checks instead of all pairs.
+                now = rank_in_group(label[a]) < tries
+                label = link(x, sizes, threshold, label, a[now], b[now], chunk)
+                a, b, tries = a[~now], b[~now], tries * 2
+    return label, sizes
+
+
+def cover_mask(seq: np.ndarray, vocab: dict[str, int], stoplist: list[str]) -> np.ndarray:
+    """Which positions of ``seq`` belong to an occurrence of a stoplisted formula.
+
+    Masking in the sentence (not in the phrase) also catches fragments that start inside a
+    formula, such as "chính trị xã hội tỉnh" cut from "các tổ chức chính trị - xã hội tỉnh".
+    """
+    cover = np.zeros(len(seq) + 1, dtype=np.int64)
+    for entry in stoplist:
+        toks = entry.split()
+        if not toks or any(t not in vocab for t in toks):
+            continue
+        e = [vocab[t] for t in toks]
+        hit = find_phrase(seq, e)
+        np.add.at(cover, hit, 1)
+        np.add.at(cover, hit + len(e), -1)
+    return np.cumsum(cover[:-1]) > 0

@@ -314,38 +314,61 @@ def readable_columns(matrix: pd.DataFrame, topics: pd.DataFrame | None = None,
     return out
 
 
+def _draw(job) -> None:
+    func, args, kwargs = job
+    import matplotlib.pyplot as plt
+    plt.close(func(*args, **kwargs))
+
+
+def _draw_all(jobs: list) -> None:
+    """Draw and save independent figures, in forked worker processes when there are several
+    and more than one core: each figure is seconds of layout and PNG/SVG writing, all on one
+    core otherwise (measured at 600 reports: 6.6 s for the comparison figures, 6 s for the
+    aspect matrices). The files are the same either way."""
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    from dvlib.runtime.parallel import die_with_parent
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2 or not sys.platform.startswith("linux"):
+        for job in jobs:
+            _draw(job)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        list(pool.map(_draw, jobs))
+
+
 def draw_figures(tables: dict[str, pd.DataFrame], out_dir: Path, lang: str = "vi",
                  topics: pd.DataFrame | None = None) -> dict[str, Path]:
     """The comparison's figures as PNG (and SVG) files in ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    figs = {}
-    import matplotlib.pyplot as plt  # only to close figures and free memory
+    figs, jobs = {}, []
 
-    def save(name, fig):
+    def add(name, func, *args, **kwargs):
         figs[name] = out_dir / f"{name}.png"
-        plt.close(fig)
+        jobs.append((func, args, {**kwargs, "path": out_dir / f"{name}.png"}))
 
-    save("family_profile", family_profile(tables["profile_family"], lang=lang,
-                                                    path=out_dir / "family_profile.png"))
+    add("family_profile", family_profile, tables["profile_family"], lang=lang)
     sub = crosstab(tables["profile_subtheme"], by="subtheme", values="share")
     if topics is not None and not sub.empty:
         sub = readable_columns(sub, topics, lang)
         if not sub.empty:
-            save("heatmap_subtheme", heatmap(sub, lang=lang,
-                                             title=label("heatmap_subtheme", lang, "title"),
-                                             path=out_dir / "heatmap_subtheme.png"))
+            add("heatmap_subtheme", heatmap, sub, lang=lang,
+                title=label("heatmap_subtheme", lang, "title"))
     code = crosstab(tables["profile_code"], by="code", values="share")
     if not code.empty:
-        save("heatmap_code", heatmap(readable_columns(code, lang=lang), lang=lang,
-                                     title=label("heatmap_code", lang, "title"),
-                                     path=out_dir / "heatmap_code.png"))
+        add("heatmap_code", heatmap, readable_columns(code, lang=lang), lang=lang,
+            title=label("heatmap_code", lang, "title"))
     key = tables["keyness"]
     key = key[key["family"] == ""] if "family" in key else key
     if not key.empty:
-        save("keyness", keyness_bars(key, lang=lang, path=out_dir / "keyness.png"))
+        add("keyness", keyness_bars, key, lang=lang)
     sim = tables["similarity_subtheme"].set_index(tables["similarity_subtheme"].columns[0])
     if len(sim) > 1:
-        save("similarity", similarity_matrix(sim, lang=lang, path=out_dir / "similarity.png"))
+        add("similarity", similarity_matrix, sim, lang=lang)
+    _draw_all(jobs)
     return figs
 
 
@@ -356,8 +379,7 @@ def aspect_matrix_figures(matrices: dict[str, pd.DataFrame], out_dir: Path, lang
     sentences when ``claims`` is False), from
     :func:`dvlib.report.excel.aspect_matrices`. Written as ``aspects-<family>.png``/``.svg``;
     returns {"aspects-<family>": png path}."""
-    import matplotlib.pyplot as plt
-    out = {}
+    out, jobs = {}, []
     key = "aspect_matrix" if claims else "aspect_matrix_sentences"
     for family, matrix in matrices.items():
         if matrix.empty:
@@ -365,10 +387,10 @@ def aspect_matrix_figures(matrices: dict[str, pd.DataFrame], out_dir: Path, lang
         m = matrix.copy()
         m.index.name, m.columns.name = "province", "aspect"
         name = f"aspects-{family}"
-        fig = heatmap(m, lang=lang, values="count", path=Path(out_dir) / f"{name}.png",
-                      formats=formats,
-                      title=label(key, lang, "title").format(family=label(family, lang)),
-                      value_label=label("claims" if claims else "count", lang, "axis"))
-        plt.close(fig)
+        jobs.append((heatmap, (m,), dict(
+            lang=lang, values="count", path=Path(out_dir) / f"{name}.png", formats=formats,
+            title=label(key, lang, "title").format(family=label(family, lang)),
+            value_label=label("claims" if claims else "count", lang, "axis"))))
         out[name] = Path(out_dir) / f"{name}.png"
+    _draw_all(jobs)
     return out

@@ -9,15 +9,31 @@ from pathlib import Path
 from dvlib import config
 
 
+def stage_bar(names, progress: bool = True):
+    """One tqdm bar over the corpus-level stages ``names``: the count of stages done, the one
+    running, its elapsed time. Without a monitor thread (worker pools fork during the stages)."""
+    from tqdm import tqdm
+
+    class _Bar(tqdm):
+        monitor_interval = 0
+
+    return _Bar(total=len(names), desc="corpus tables", unit="stage", disable=not progress,
+                bar_format="{desc} |{bar:20}| {n_fmt}/{total_fmt} stages, {elapsed}")
+
+
 @contextlib.contextmanager
-def stage(name: str):
-    """With DVLIB_PROFILE=1, print each stage's wall time and this process's memory to stderr
-    (how the benchmark's figures break down)."""
-    if not config.profile_enabled():
-        yield
-        return
+def stage(name: str, bar=None):
+    """A stage of the run: shown on ``bar`` (see :func:`stage_bar`) when given; with
+    DVLIB_PROFILE=1, its wall time and this process's memory printed to stderr (how the
+    benchmark's figures break down)."""
+    if bar is not None:
+        bar.set_description_str(f"corpus tables: {name}")
     t = time.perf_counter()
     yield
+    if bar is not None:
+        bar.update(1)
+    if not config.profile_enabled():
+        return
     rss = peak = 0
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):

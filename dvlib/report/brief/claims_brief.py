@@ -21,7 +21,8 @@ from dvlib.report.brief.document import Brief
 from dvlib.report.brief.findings import (appendix_section, evidence_claims, findings_section,
                                          formulas_section)
 from dvlib.report.brief.fmt import blank_str, fmt_num, join_items
-from dvlib.report.brief.sections import entities_section, load_png
+from dvlib.report.brief.named import named_section
+from dvlib.report.brief.sections import load_png
 from dvlib.schema import COMPARED_FAMILIES
 
 # Indicators that count too little to tell a reader anything ("1 xã", "3 cấp").
@@ -40,30 +41,33 @@ def _aspect_names(lang: str) -> dict:
     return {k: v.get(lang) or v.get("vi") or k for k, v in codebook_labels().items()}
 
 
+def _with_evidence(f, unknown: str) -> str:
+    """A fact with the report's words that show it in brackets, when they add something."""
+    ev = f.evidence.strip()
+    if not ev or f.value == unknown or ev.lower() == f.value.lower():
+        return f.value
+    return f"{f.value} (“{ev}”)"
+
+
 def context_section(docs: pd.DataFrame, contexts: dict, provinces: Sequence[str], L: dict,
                     figures: Mapping[str, bytes] | None = None) -> Section:
-    """One row per report: province, date, outlet, kind of text, period, level, who spoke;
-    then the evidence of each inference, and the family profile figure when given (what share
-    of each report states limitations, priorities, models: the kind of text shows there too)."""
+    """One row per report: province, date, outlet, kind of text, period, level, who spoke,
+    each inferred fact with the words that show it in brackets (one table, not a table and a
+    list of evidence); then the family profile figure when given (what share of each report
+    states limitations, priorities, models: the kind of text shows there too)."""
     sec = Section(key="context", heading=L["context_heading"])
     sec.blocks.append(Paragraph.plain(L["context_intro"]))
-    rows, evidence = [], []
+    rows = []
     order = {p: i for i, p in enumerate(provinces)}
     originals = docs[(docs["duplicate_of"] == "") & docs["province"].isin(list(provinces))]
     originals = originals.assign(_o=originals["province"].map(order)).sort_values(["_o", "date"])
     for d in originals.itertuples(index=False):
         c = contexts[d.doc_id]
         rows.append((d.province, d.date or L["date_unknown"], d.outlet or L["unknown"],
-                     c.kind.value, c.period.value, c.level.value, c.people.value))
-        shown = [f"“{f.evidence}”" + (f" ({f.sentence_id})" if f.sentence_id else "")
-                 for f in (c.kind, c.period, c.level) if f.evidence]
-        if shown:
-            evidence.append(Paragraph.plain(f"{d.province}: " + "; ".join(shown)))
+                     *(_with_evidence(f, L["unknown"]) for f in (c.kind, c.period, c.level)),
+                     c.people.value))
     sec.blocks.append(Table((L["col_province"], L["col_date"], L["col_outlet"], L["col_kind"],
                              L["col_period"], L["col_level"], L["col_people"]), tuple(rows)))
-    if evidence:
-        sec.blocks.append(Heading(3, L["col_evidence"]))
-        sec.blocks.append(Bullets(tuple(evidence)))
     if figures and "family_profile" in figures:
         sec.blocks.append(Figure("family_profile", figures["family_profile"], L["profile_caption"]))
         sec.blocks.append(Paragraph.plain(L["profile_read"]))
@@ -101,10 +105,10 @@ def methods_section(ev_all: pd.DataFrame, n_reports: int, methods: Mapping | Non
         sec.blocks.append(Paragraph.plain(L["m_labels"].format(
             threshold=f"{m0['min_family_score']:g}", n_uncertain=fmt_num(m0["n_uncertain"]),
             n_corrected=fmt_num(m0["n_corrected"]))))
-    held = (_scores("aspect_scores.json").get("sets") or {}).get("g", {}).get("claims_csv", {})
+    # pooled over every held-out set (evaluation/evaluate_aspects.py --write)
+    held = _scores("aspect_scores.json").get("held_out_pooled") or {}
     sec.blocks.append(Paragraph.plain(L["m_aspects"].format(
-        n=fmt_num((_scores("aspect_scores.json").get("sets") or {}).get("g", {}).get("claims"))
-        if held else L["m_unmeasured"],
+        n=fmt_num(held.get("claims")) if held else L["m_unmeasured"],
         p=fmt_num(held.get("precision")) if held else L["m_unmeasured"],
         r=fmt_num(held.get("recall")) if held else L["m_unmeasured"])))
     settings = []
@@ -125,9 +129,9 @@ def methods_section(ev_all: pd.DataFrame, n_reports: int, methods: Mapping | Non
         # settings of stages this brief does not use (the sub-theme model) are not listed
         if not isinstance(value, Mapping) and value not in (None, ""):
             settings.append(setting(key, value))
-    if settings:
-        sec.blocks.append(Paragraph.plain(L["m_settings"]))
-        sec.blocks.append(Bullets(tuple(settings)))
+    if settings:  # one line: a reader looks them up, does not read them
+        sec.blocks.append(Paragraph.plain(L["m_settings"] + " "
+                                          + "; ".join(p.text for p in settings) + "."))
     sec.blocks.append(Heading(3, L["limits_heading"]))
     sec.blocks.append(Bullets(tuple(Paragraph.plain(x) for x in (
         L["limit_provinces"], L["limit_furniture"]))))
@@ -135,32 +139,29 @@ def methods_section(ev_all: pd.DataFrame, n_reports: int, methods: Mapping | Non
 
 
 def _summary(summaries: dict, formulas: list, silent: dict, n_claims: int, n_reports: int,
-             L: dict, names: dict) -> list[Paragraph]:
-    """The brief in sentences: what three or more provinces state, the shared formulas, why
-    a province states nothing, and what the brief rests on."""
+             k: int, L: dict, names: dict) -> list[Paragraph]:
+    """The brief in sentences: one per family for what three or more provinces state (each
+    aspect with its provinces), one for the shared formulas, why a province states nothing,
+    and what the brief rests on. The details are in the sections: nothing here is quoted."""
     out = []
+    who = (L["s_who_many"].format(number=L["numbers"].get(3, "3").lower()) if k >= 3
+           else L["s_who_all"].format(k=k))
     for fam in COMPARED_FAMILIES:
-        by_provs: dict[tuple, list] = {}
-        for aspect, provs in summaries[fam]["shared"].items():
-            by_provs.setdefault(tuple(provs), []).append(names.get(aspect, aspect).lower())
-        for provs, aspects in sorted(by_provs.items(), key=lambda kv: (-len(kv[0]), kv[0])):
-            number = L["numbers"].get(len(provs), str(len(provs)))
-            out.append(Paragraph.plain(L["s_shared"].format(
-                number=number, provinces=join_items(list(provs), L),
-                family=L["families_plural"][fam], aspects=_join_labels(aspects, L))))
-    for phrase, provs in formulas[:3]:
-        out.append(Paragraph.plain(L["s_formula"].format(phrase=phrase,
-                                                         provinces=join_items(provs, L))))
-    for prov, (fams, reason) in silent.items():
-        out.append(Paragraph.plain(L["s_none"].format(province=prov, families=join_items(fams, L),
-                                                      reason=reason)))
-    out.append(Paragraph.plain(L["s_count"].format(n_claims=n_claims, n_reports=n_reports)))
+        shared = summaries[fam]["shared"]
+        if not shared:
+            continue
+        items = [f"{names.get(a, a).lower()} ({join_items(list(provs), L)})"
+                 for a, provs in sorted(shared.items(), key=lambda kv: -len(kv[1]))]
+        out.append(Paragraph.plain(L["s_family"].format(
+            family=L["families_plural"][fam].capitalize(), who=who, items="; ".join(items))))
+    if formulas:
+        items = [f"“{phrase}” ({join_items(provs, L)})" for phrase, provs in formulas[:3]]
+        out.append(Paragraph.plain(L["s_formulas"].format(items="; ".join(items))))
+    tail = [L["s_none"].format(province=prov, families=join_items(fams, L), reason=reason)
+            for prov, (fams, reason) in silent.items()]
+    tail.append(L["s_count"].format(n_claims=n_claims, n_reports=n_reports))
+    out.append(Paragraph.plain(" ".join(tail)))
     return out
-
-
-def _join_labels(items: list, L: dict) -> str:
-    """Codebook labels joined with semicolons (labels hold commas: "tuyên truyền, vận động")."""
-    return items[0] if len(items) == 1 else "; ".join(items[:-1]) + f" {L['and']} " + items[-1]
 
 
 def build_claims_brief(documents: pd.DataFrame, sentences: pd.DataFrame, claims: pd.DataFrame,
@@ -196,7 +197,8 @@ def build_claims_brief(documents: pd.DataFrame, sentences: pd.DataFrame, claims:
     family_secs, summaries, silent = [], {}, {}
     for fam in COMPARED_FAMILIES:
         reasons = _silent_reasons(docs, contexts, chosen, fam, L)
-        sec, summaries[fam] = findings_section(fam, ev, chosen, names, reasons, L, used)
+        sec, summaries[fam] = findings_section(fam, ev, chosen, names, reasons, L, used,
+                                               intro=fam == COMPARED_FAMILIES[0])
         family_secs.append(sec)
         for p in summaries[fam]["none"]:
             if p in reasons and fam != "model":
@@ -212,14 +214,15 @@ def build_claims_brief(documents: pd.DataFrame, sentences: pd.DataFrame, claims:
     n_reports = int(((docs["duplicate_of"] == "") & docs["province"].isin(chosen)).sum())
     figs = {str(name): load_png(str(name), path) for name, path in (figures or {}).items()}
     sections = [context_section(docs, contexts, chosen, L, figs), *family_secs, formulas_sec,
-                entities_section(ents, docs, chosen, L, max_entity_rows),
+                named_section(ents, docs, chosen, L, max_entity_rows),
                 methods_section(ev, n_reports, methods, L),
                 appendix_section(ev, used, chosen, names, L)]
     front: list[Block] = [
         Paragraph.plain(L["generated"].format(date=generated)),
         Paragraph.plain(L["provinces_compared"].format(provinces=join_items(chosen, L))),
         Heading(2, L["summary_heading"]),
-        *_summary(summaries, chosen_formulas, silent, len(ev), n_reports, L, names),
+        *_summary(summaries, chosen_formulas, silent, len(ev), n_reports, len(chosen), L,
+                   names),
         Heading(2, L["toc_heading"]),
         Bullets(tuple(Paragraph.plain(f"{i}. {s.heading}") for i, s in enumerate(sections, 1))),
     ]

@@ -13,14 +13,15 @@ from typing import Sequence
 
 import pandas as pd
 
-from dvlib.report.brief.blocks import Claim, Heading, Paragraph, Quote, Section
+from dvlib.report.brief.blocks import Claim, Heading, Paragraph, Quote, Section, labels
 from dvlib.report.brief.fmt import blank_str, join_items
+from dvlib.schema import COMPARED_FAMILIES
 from dvlib.text.normalize import match_form, nfc
 
 # Claims quoted per province under one finding (the rest are counted, and every claim quoted
 # anywhere is listed in the appendix): keeps five reports to about ten pages.
 MAX_QUOTES_PER_PROVINCE = 1
-MAX_FORMULAS = 4
+MAX_FORMULAS = 3  # the fourth on the seeds was the name of a regulation: trivia
 
 
 def evidence_claims(claims: pd.DataFrame, docs: pd.DataFrame, provinces: Sequence[str]) -> pd.DataFrame:
@@ -94,16 +95,19 @@ def aspect_table(ev: pd.DataFrame, family: str, provinces: Sequence[str]) -> pd.
 
 
 def findings_section(family: str, ev: pd.DataFrame, provinces: Sequence[str], names: dict,
-                     silent_reasons: dict, L: dict, used: set) -> tuple[Section, dict]:
+                     silent_reasons: dict, L: dict, used: set,
+                     intro: bool = True) -> tuple[Section, dict]:
     """The section of one family: findings by number of provinces, then those stating none.
 
     ``silent_reasons`` maps a province to why its report states nothing of this family (the
-    kind of text), ``used`` collects the claim ids quoted (for the appendix). Returns the
+    kind of text), ``used`` collects the claim ids quoted (for the appendix); ``intro`` says how
+    claims are quoted (once, in the first of the three sections). Returns the
     section and a summary {aspect: provinces} of the findings stated by the most provinces.
     """
     fam_name = L["families_plural"][family]
     sec = Section(key=family, heading=L["family_headings"][family])
-    sec.blocks.append(Paragraph.plain(L["f_intro"]))
+    if intro:
+        sec.blocks.append(Paragraph.plain(L["f_intro"]))
     k = len(provinces)
     order = {p: i for i, p in enumerate(provinces)}
     table = aspect_table(ev, family, provinces)
@@ -122,9 +126,10 @@ def findings_section(family: str, ev: pd.DataFrame, provinces: Sequence[str], na
         groups.append((L["f_one"], [f for f in findings if len(f[1]) == 1]))
     quoted_under: dict[str, str] = {}
     for heading, items in groups:
+        if not items:  # one line, not a heading over "none"
+            sec.blocks.append(Paragraph.plain(f"{heading}: {L['f_none_group'].lower()}"))
+            continue
         sec.blocks.append(Heading(3, heading))
-        if not items:
-            sec.blocks.append(Paragraph.plain(L["f_none_group"]))
         for aspect, provs, ids in items:
             label = names.get(aspect, aspect)
             quotes, seen = [], []
@@ -138,16 +143,17 @@ def findings_section(family: str, ev: pd.DataFrame, provinces: Sequence[str], na
                 if not fresh and mine:  # backed by a claim quoted under another aspect
                     seen.append(L["f_seen"].format(province=prov, claim_id=mine[0],
                                                    label=quoted_under[mine[0]]))
-            line = L["f_finding"].format(label=label, provinces=join_items(provs, L),
-                                         n=_n_claims(len(ids), L))
+            n = _n_claims(len(ids), L)
+            if seen:  # said in the finding's own line, not in a paragraph of its own
+                n += "; " + "; ".join(seen)
+            line = L["f_finding"].format(label=label, provinces=join_items(provs, L), n=n)
             sec.blocks.append(Claim(family=family, kind="finding", basis="aspect", key=aspect,
                                     label=label, provinces=tuple(provs), n_sentences=len(ids),
                                     sentence=Paragraph.plain(line), quotes=tuple(quotes)))
-            sec.blocks += [Paragraph.plain(s) for s in seen]
     used.update(quoted_under)
     stating = set(table["province"])
     none = [p for p in provinces if p not in stating]
-    sec.blocks.append(Heading(3, L["f_none_heading"]))
+    # one paragraph led by what would have been its heading: a heading over one line is space
     if not none:
         sec.blocks.append(Paragraph.plain(L["f_none_all"]))
     else:
@@ -157,7 +163,8 @@ def findings_section(family: str, ev: pd.DataFrame, provinces: Sequence[str], na
             why = silent_reasons.get(p) or (L["f_none_unaspected"] if p in has_family
                                             else L["f_none_nothing"]).format(family=fam_name)
             items.append(f"{p} ({why.rstrip('.')})")
-        sec.blocks.append(Paragraph.plain(L["f_none"].format(provinces="; ".join(items))))
+        sec.blocks.append(Paragraph.plain(f"{L['f_none_heading']}: "
+                                          + L["f_none"].format(provinces="; ".join(items))))
     top = {a: p for a, p, _ in findings if len(p) >= many and k >= 2}
     return sec, {"shared": top, "none": none}
 
@@ -187,9 +194,10 @@ def formulas_section(formulas: pd.DataFrame | None, ev: pd.DataFrame, provinces:
     compared = set(ev.loc[ev["family"].isin(["limitation", "priority", "model"]), "sentence_id"])
     limits = set(ev.loc[ev["family"] == "limitation", "sentence_id"])
     stats = []
+    edge = {match_form(w) for w in labels("vi")["formula_edge_words"]}
     for fid, grp in f.groupby("formula_id", sort=False):
         provs = sorted(set(grp["province"]), key=list(provinces).index)
-        if len(provs) < 2:
+        if len(provs) < 2 or _fragment(grp["quote"].iloc[0], edge):
             continue
         # formulas inside the claims compared (a shared hedge such as "có lúc, có việc" in
         # limitations) tell a reader more than shared names of plans and movements
@@ -199,15 +207,36 @@ def formulas_section(formulas: pd.DataFrame | None, ev: pd.DataFrame, provinces:
         stats.append((not in_limits, not in_claims, -len(provs), -score, fid, provs, grp))
     stats.sort(key=lambda s: s[:5])
     seen_sentences: set = set()
+    shown: list[list[str]] = []
+    quoted: dict[str, str] = {}
     for *_, fid, provs, grp in stats:
         sents = set(grp["sentence_id"])
-        if sents <= seen_sentences:  # a sub-phrase of a formula already shown
-            continue
-        seen_sentences |= sents
         first = grp.drop_duplicates("province")
         phrase = first["quote"].iloc[0]
-        quotes = tuple(_passage(r, ev) for r in first.itertuples())
+        words = re.findall(r"\w+", match_form(phrase))
+        # a sub-phrase of a formula already shown: its passages are shown, and most of its
+        # words ("có lúc, có việc" beside "có lúc, có nơi" is a formula of its own)
+        if sents <= seen_sentences and any(2 * _common_run(words, w) >= len(words)
+                                           or _common_run(words, w) == len(w) for w in shown):
+            continue  # (or it holds a whole wording already shown: "Công tác tuyên truyền có
+            # lúc, có việc" once "có lúc, có nơi" and its variant "có lúc, có việc" are shown)
+        seen_sentences |= sents
+        shown.append(words)
+        if "variant" in grp.columns:  # a stock formula's wordings count as shown too
+            shown += [re.findall(r"\w+", match_form(v)) for v in set(blank_str(grp["variant"])) if v]
+        quotes, seen = [], []
+        for r in first.itertuples():
+            q = _passage(r, ev)
+            if q.sentence_id in quoted:  # each passage quoted once in the section
+                seen.append(L["f_seen"].format(province=r.province, claim_id=q.sentence_id,
+                                               label=quoted[q.sentence_id]))
+            else:
+                quoted[q.sentence_id] = phrase
+                quotes.append(q)
         line = L["formula_item"].format(phrase=phrase, provinces=join_items(provs, L))
+        if seen:
+            line += " (" + "; ".join(seen) + ")"
+        quotes = tuple(quotes)
         sec.blocks.append(Claim(family="", kind="formula", basis="formula", key=str(fid),
                                 label=phrase, provinces=tuple(provs), n_sentences=len(grp),
                                 sentence=Paragraph.plain(line), quotes=quotes))
@@ -215,6 +244,25 @@ def formulas_section(formulas: pd.DataFrame | None, ev: pd.DataFrame, provinces:
         if len(chosen) >= MAX_FORMULAS:
             break
     return sec, chosen
+
+
+def _common_run(a: list[str], b: list[str]) -> int:
+    """The length of the longest run of words ``a`` and ``b`` share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(len(b)):
+            n = 0
+            while i + n < len(a) and j + n < len(b) and a[i + n] == b[j + n]:
+                n += 1
+            best = max(best, n)
+    return best
+
+
+def _fragment(phrase: str, edge: set) -> bool:
+    """A run of words cut at a connective ("viên, hội viên và"): shared by every report
+    because the language is, not a formula a reader would name."""
+    words = re.findall(r"\w+", match_form(phrase))
+    return not words or words[0] in edge or words[-1] in edge
 
 
 def _passage(r, ev: pd.DataFrame) -> Quote:
@@ -234,19 +282,25 @@ def _passage(r, ev: pd.DataFrame) -> Quote:
 
 def appendix_section(ev: pd.DataFrame, used: set, provinces: Sequence[str], names: dict,
                      L: dict) -> Section:
-    """Every claim quoted in the brief, by province, in the order of its report."""
+    """Every claim quoted in the brief, by province and report, grouped by family, in the order
+    of the report. Each claim's whole text (and its aspects) is in the section where it is
+    quoted, so the appendix lists ids only, without the report id they all start with."""
     sec = Section(key="appendix", heading=L["appendix_heading"])
     sec.blocks.append(Paragraph.plain(L["appendix_intro"]))
     quoted = ev[ev["claim_id"].isin(used)]
     for prov in provinces:
-        rows = quoted[quoted["province"] == prov]
-        if rows.empty:
-            continue
-        # ids with family and aspects, one paragraph per province: each claim's whole text is
-        # quoted in its section, so five reports stay near ten pages
-        items = [f"{r.claim_id} ({L['families'].get(r.family, r.family)}: "
-                 + "; ".join(names.get(a, a) for a in r.aspects.split("|") if a) + ")"
-                 for r in rows.itertuples(index=False)]
-        sec.blocks.append(Paragraph.plain(f"{prov} ({_n_claims(len(rows), L)}): "
-                                          + " · ".join(items)))
+        for doc_id, rows in quoted[quoted["province"] == prov].groupby("doc_id", sort=False):
+            by_family = []
+            for fam in [f for f in COMPARED_FAMILIES if f in set(rows["family"])]:
+                ids = [_short_id(c, doc_id) for c in rows.loc[rows["family"] == fam, "claim_id"]]
+                by_family.append(f"{L['families'].get(fam, fam)}: {', '.join(ids)}")
+            sec.blocks.append(Paragraph.plain(L["appendix_item"].format(
+                province=prov, doc_id=doc_id, n=_n_claims(len(rows), L),
+                items="; ".join(by_family))))
     return sec
+
+
+def _short_id(claim_id: str, doc_id: str) -> str:
+    """A claim id without its report's id ("s0021-c1"), the report being named beside it."""
+    prefix = f"{doc_id}-"
+    return claim_id[len(prefix):] if claim_id.startswith(prefix) else claim_id

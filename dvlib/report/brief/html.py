@@ -32,7 +32,9 @@ figcaption{font-size:.85rem;color:#555}
 ul li{margin:.25rem 0}
 @page{size:A4;margin:1.5cm 1.6cm}
 @media print{body{font-size:10.5pt;line-height:1.4;max-width:none;margin:0;padding:0}
-h2{margin-top:1.4rem}p.claim{margin:.8rem 0 .3rem}blockquote{margin:.2rem 0 .4rem 0}}
+h2{margin-top:1.2rem}h3{margin:1rem 0 .4rem}p.claim{margin:.6rem 0 .25rem}
+blockquote{margin:.15rem 0 .35rem 0;padding:.2rem .8rem}ul li{margin:.1rem 0}
+h2,h3,p.claim{break-after:avoid}blockquote,tr{break-inside:avoid}}
 """
 
 

@@ -94,28 +94,22 @@ def written_forms(sentences: pd.DataFrame, terms) -> dict[str, str]:
     sentences' text ("dân_vận_khéo" -> "Dân vận khéo", "btv" -> "BTV"); a term not found is
     shown with spaces for underscores.
 
-    An occurrence is the term's syllables as whole words separated by spaces or "_". They are
-    looked up in an index of the text's syllables built once, so the cost grows with the text
-    plus the occurrences, not with terms x text (a scan per term took 23 s at 600 reports)."""
-    from collections import Counter, defaultdict
+    An occurrence is the term's syllables as whole words of one sentence separated by spaces or
+    "_". Each sentence is read once and the terms are looked up by their first syllable, so the
+    cost grows with the text plus the occurrences, not with terms x text (a scan per term took
+    23 s at 600 reports), and memory with one sentence (an index of the whole corpus took
+    500 MB at 2,000 reports)."""
+    from collections import Counter
     import re
 
     from dvlib.text.normalize import match_form
 
     if "text" not in sentences.columns:  # terms without their sentences: shown as tokens
         return {t: str(t).replace("_", " ") for t in terms}
-    text = "\n".join(blank_str(sentences["text"]))
-    form = match_form(text)  # same length as text: spans carry over
-    runs = [(m.start(), m.end()) for m in _SYLLABLE_RUN.finditer(form)]
-    where = defaultdict(list)
-    for k, (s, e) in enumerate(runs):
-        where[form[s:e]].append(k)
-
-    def word_char(pos: int) -> bool:
-        return 0 <= pos < len(form) and _WORD_CHAR.match(form, pos) is not None
-
-    out = {}
-    for term in dict.fromkeys(terms):
+    terms = list(dict.fromkeys(terms))
+    by_first: dict[str, list] = {}   # first run of letters/digits -> [(term, parts, glue)]
+    scanned: list = []               # terms with a syllable that begins or ends with a mark
+    for term in terms:
         sylls = [x for x in match_form(str(term)).split("_") if x]
         # the term as runs of letters/digits, each with what must separate it from the
         # previous run: any spaces or "_" between syllables, the exact marks inside one
@@ -129,12 +123,23 @@ def written_forms(sentences: pd.DataFrame, terms) -> dict[str, str]:
                 if i % 2 == 0:
                     glue.append(None if i == 0 else pieces[i - 1])
                     parts.append(piece)
-        found = Counter()
         if simple:
-            n, last_end = len(parts), -1
-            for k in where.get(parts[0], ()):
-                start = runs[k][0]
-                if start < last_end or k + n > len(runs) or word_char(start - 1):
+            by_first.setdefault(parts[0], []).append((term, parts, glue))
+        elif sylls:
+            scanned.append((term, re.compile(
+                r"(?<!\w)" + r"[\s_]+".join(re.escape(x) for x in sylls) + r"(?!\w)")))
+    found: dict = {t: Counter() for t in terms}
+    for text in blank_str(sentences["text"]):
+        if not text:
+            continue
+        form = match_form(text)  # same length as text: spans carry over
+        runs = [(m.start(), m.end()) for m in _SYLLABLE_RUN.finditer(form)]
+        last_end: dict = {}
+        for k, (s0, e0) in enumerate(runs):
+            for term, parts, glue in by_first.get(form[s0:e0], ()):
+                n = len(parts)
+                if (s0 < last_end.get(term, -1) or k + n > len(runs)
+                        or (s0 > 0 and _WORD_CHAR.match(form, s0 - 1))):
                     continue
                 if any(form[runs[k + i][0]:runs[k + i][1]] != parts[i]
                        or (form[runs[k + i - 1][1]:runs[k + i][0]] != glue[i] if glue[i] is not None
@@ -142,15 +147,15 @@ def written_forms(sentences: pd.DataFrame, terms) -> dict[str, str]:
                        for i in range(1, n)):
                     continue
                 end = runs[k + n - 1][1]
-                if word_char(end):
+                if end < len(form) and _WORD_CHAR.match(form, end):
                     continue
-                found[text[start:end]] += 1
-                last_end = end
-        elif sylls:  # a syllable that begins or ends with a mark: scan for this term alone
-            pattern = r"(?<!\w)" + r"[\s_]+".join(re.escape(x) for x in sylls) + r"(?!\w)"
-            found = Counter(text[m.start():m.end()] for m in re.finditer(pattern, form))
-        out[term] = found.most_common(1)[0][0] if found else str(term).replace("_", " ")
-    return out
+                found[term][text[s0:end]] += 1
+                last_end[term] = end
+        for term, rx in scanned:
+            for m in rx.finditer(form):
+                found[term][text[m.start():m.end()]] += 1
+    return {t: found[t].most_common(1)[0][0] if found[t] else str(t).replace("_", " ")
+            for t in terms}
 
 
 def keyness(sentences: pd.DataFrame, group: str = "province", family: str | None = None,

@@ -99,14 +99,21 @@ def lcp_intervals(lcp: np.ndarray, min_value: int) -> np.ndarray:
 
 def char_ngrams(forms: list[str], k: int = 5) -> sparse.csr_matrix:
     """Binary matrix: which character k-grams each string contains (as CountVectorizer's
-    ``analyzer="char"`` would list them), built with numpy on all strings at once."""
+    ``analyzer="char"`` would list them), built with numpy on all strings at once.
+
+    Memory is a few arrays as long as the corpus's characters, so each is kept as small as it
+    can be (32-bit codes and columns) and freed as soon as it is used; the rows come out in
+    order, so the CSR matrix is assembled directly (no COO copy)."""
+    m = len(forms)
     lengths = np.array([len(f) for f in forms], dtype=np.int64)
     chars = np.frombuffer("".join(forms).encode("utf-32-le"), dtype=np.uint32)
     present = np.zeros(int(chars.max()) + 1 if len(chars) else 1, dtype=bool)
     present[chars] = True
-    code = np.cumsum(present, dtype=np.int64)[chars]  # dense character codes from 1
+    code = np.cumsum(present, dtype=np.int32)[chars]  # dense character codes from 1
+    del chars
     starts = np.r_[0, np.cumsum(lengths)[:-1]]
-    where, row = ranges(starts, starts + np.maximum(lengths - k + 1, 0))  # k-gram starts
+    counts = np.maximum(lengths - k + 1, 0)
+    where, _ = ranges(starts, starts + counts)  # k-gram starts, row by row
     bits = max(int(code.max()).bit_length(), 1) if len(code) else 1
     if bits * k <= 62:
         key = np.zeros(len(where), dtype=np.int64)
@@ -114,13 +121,15 @@ def char_ngrams(forms: list[str], k: int = 5) -> sparse.csr_matrix:
             key <<= bits
             key |= code[where + j]
     else:  # a very large alphabet: number the k-grams exactly by repeated pairing
-        key = code[where]
+        key = code[where].astype(np.int64)
         for j in range(1, k):
-            key = np.unique(key * (code.max() + 1) + code[where + j], return_inverse=True)[1]
+            key = np.unique(key * (int(code.max()) + 1) + code[where + j], return_inverse=True)[1]
     del code, where
-    col = pd.factorize(key)[0]  # hashing: linear time, the column order does not matter
-    x = sparse.csr_matrix((np.ones(len(row), dtype=np.int32), (row, col)),
-                          shape=(len(forms), int(col.max()) + 1 if len(col) else 0))
+    col = pd.factorize(key)[0].astype(np.int32)  # hashing: linear time; column order is free
+    del key
+    indptr = np.r_[0, np.cumsum(counts)]
+    x = sparse.csr_matrix((np.ones(len(col), dtype=np.int32), col, indptr),
+                          shape=(m, int(col.max()) + 1 if len(col) else 0))
     x.sum_duplicates()
     x.data[:] = 1
     return x
@@ -134,12 +143,13 @@ def prefixes(x: sparse.csr_matrix, sizes: np.ndarray, coeff: float, k: int) -> s
     both prefixes of length size - a + k (so the prefixes share k features, or a if a < k).
     """
     counts = np.diff(x.indptr)
-    rank_in_row = np.arange(x.nnz) - np.repeat(x.indptr[:-1], counts)
     length = np.clip(sizes - np.ceil(coeff * sizes) + k + 1, 0, sizes)
-    take = rank_in_row < np.repeat(length, counts)
-    rows = np.repeat(np.arange(x.shape[0]), counts)[take]
-    return sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, x.indices[take])),
-                             shape=x.shape)
+    keep = np.minimum(length, counts).astype(np.int64)
+    # the first ``keep`` entries of each row, without arrays as long as all of x's entries
+    lo = x.indptr[:-1].astype(np.int64)
+    pos, _ = ranges(lo, lo + keep)
+    return sparse.csr_matrix((np.ones(len(pos), dtype=np.int32), x.indices[pos],
+                              np.r_[0, np.cumsum(keep)]), shape=x.shape)
 
 
 def link(x, sizes, threshold, label, a, b, chunk):

@@ -149,45 +149,26 @@ class WordSegmenter:
         dictionary = self.dictionary
         for j in range(n):
             entries, low, title = uni[j]
-            for a, wb, wi in entries:
-                i = j - a
-                if 0 <= i < n:
-                    sb[i] += wb
-                    si[i] += wi
-            if j + 1 >= n:
-                continue
-            _, low1, title1 = uni[j + 1]
-            for a, wb, wi in self._bigram(toks[j] + " " + toks[j + 1], low + " " + low1,
-                                          title and title1):
-                i = j - a
-                if 0 <= i < n:
-                    sb[i] += wb
-                    si[i] += wi
-            if j + 2 >= n:
-                continue
-            # Trigrams rarely repeat: no cache; most templates only look up a constant.
-            _, low2, title2 = uni[j + 2]
-            text = toks[j] + " " + toks[j + 1] + " " + toks[j + 2]
-            for a, table in self.tri_text:
-                x = table.get(text)
-                i = j - a
-                if x is not None and 0 <= i < n:
-                    sb[i] += x[0]
-                    si[i] += x[1]
-            known = (low + " " + low1 + " " + low2) in dictionary
-            for a, no, yes in self.tri_dict:
-                i = j - a
-                if 0 <= i < n:
-                    x = yes if known else no
-                    sb[i] += x[0]
-                    si[i] += x[1]
-            titled = title and title1 and title2
-            for a, no, yes in self.tri_title:
-                i = j - a
-                if 0 <= i < n:
-                    x = yes if titled else no
-                    sb[i] += x[0]
-                    si[i] += x[1]
+            groups = [entries]  # (offset of the span's start, weight B, weight I)
+            if j + 1 < n:
+                _, low1, title1 = uni[j + 1]
+                groups.append(self._bigram(toks[j] + " " + toks[j + 1], low + " " + low1,
+                                           title and title1))
+                if j + 2 < n:
+                    # Trigrams rarely repeat: no cache; most templates only look up a constant.
+                    _, low2, title2 = uni[j + 2]
+                    text = toks[j] + " " + toks[j + 1] + " " + toks[j + 2]
+                    known = (low + " " + low1 + " " + low2) in dictionary
+                    titled = title and title1 and title2
+                    groups.append([(a, *table[text]) for a, table in self.tri_text if text in table])
+                    groups.append([(a, *(yes if known else no)) for a, no, yes in self.tri_dict])
+                    groups.append([(a, *(yes if titled else no)) for a, no, yes in self.tri_title])
+            for group in groups:  # same order of additions as the featuriser's templates
+                for a, wb, wi in group:
+                    i = j - a
+                    if 0 <= i < n:
+                        sb[i] += wb
+                        si[i] += wi
         # Viterbi over B and I; ties go to B, as CRFsuite's first-best.
         t_bb, t_bi, t_ib, t_ii = self.transitions
         vb, vi = sb[0], si[0]

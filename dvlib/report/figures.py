@@ -325,19 +325,9 @@ def _draw_all(jobs: list) -> None:
     and more than one core: each figure is seconds of layout and PNG/SVG writing, all on one
     core otherwise (measured at 600 reports: 6.6 s for the comparison figures, 6 s for the
     aspect matrices). The files are the same either way."""
-    import multiprocessing
-    import sys
-    from concurrent.futures import ProcessPoolExecutor
-
-    from dvlib.runtime.parallel import die_with_parent
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if workers < 2 or not sys.platform.startswith("linux"):
-        for job in jobs:
-            _draw(job)
-        return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        list(pool.map(_draw, jobs))
+    from dvlib.runtime.parallel import map_batches
+    for _ in map_batches(_draw, jobs, desc="figures", unit="figure", progress=False):
+        pass
 
 
 def draw_figures(tables: dict[str, pd.DataFrame], out_dir: Path, lang: str = "vi",

@@ -9,9 +9,10 @@ runs them and saves the result.
     label     sentences              -> + family, score, evidence   dvlib.label.label
     claims    content sentences      -> claims (clauses, items)     dvlib.claims.split_claims
     extract   content sentences      -> entities                    dvlib.extract.extract
-    cluster   content sentences      -> + subtheme; codebook codes  dvlib.cluster.assign_subthemes, code
+    cluster   claims                 -> + subtheme (and sentences') dvlib.cluster.assign_subthemes
+              content sentences      -> codebook codes              dvlib.cluster.code
               claims                 -> + aspects, aspect_terms     dvlib.cluster.tag_aspects
-    compare   sentences, documents   -> comparison tables           dvlib.compare.compare
+    compare   sentences, claims      -> comparison tables           dvlib.compare.compare
     report    tables                 -> figures (brief, notebooks)  dvlib.report.draw_figures
 
 Every stage is a library function a notebook can call on its own; :func:`analyze` chains them
@@ -85,7 +86,7 @@ STAGES = (
     Stage("extract", "content -> entities", ("extract",),
           ("document_kinds.csv", "organisations.csv", "abbreviations.csv", "admin_levels.csv",
            "indicator_words.yaml")),
-    Stage("cluster", "content -> sub-themes, codes, aspects", ("cluster",),
+    Stage("cluster", "claims -> sub-themes, aspects; content -> codes", ("cluster",),
           ("codebook.yaml", "codebook_rules.yaml")),
     Stage("compare", "tables -> comparison", ("compare",),
           ("formula_stoplist.txt", "formulas.yaml")),
@@ -298,17 +299,20 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
         sentences, fixes = correct(sentences, docs, paths)
         corpus.problems.extend(fixes)
     model_path = out / "models" / "subthemes.json" if out is not None else None
-    later = ["sub-themes", "claims", "entities", "codebook", "comparison tables"]
+    later = ["claims", "sub-themes", "entities", "codebook", "comparison tables"]
     if out is not None:
         later += (["figures"] if figures else []) + ["writing", "explorer and workbook"]
     bar = stage_bar(later, progress)
-    with stage("sub-themes", bar), warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # settings are fixed here, not passed
-        sentences, model, mapping = assign_subthemes(sentences, docs, model_path, refit=refit,
-                                                     random_state=RANDOM_STATE)
     content = content_sentences(sentences, docs)
     with stage("claims", bar):
-        claims = split_claims(content)
+        claims = split_claims(content)  # with each claim's terms, for the sub-themes
+    with stage("sub-themes", bar), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # settings are fixed here, not passed
+        # sub-themes group claims (one point each); a sentence shows its main claim's
+        claims, sentences, model, mapping = assign_subthemes(
+            claims, sentences, model_path, refit=refit, random_state=RANDOM_STATE)
+        claims = claims.drop(columns="terms")
+    content = content_sentences(sentences, docs)
     with stage("entities", bar):
         entities = extract(content)
     with stage("codebook", bar):
@@ -316,12 +320,12 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
         claims = tag_aspects(claims, n_jobs=n_jobs)
     result = Analysis(documents=docs, sentences=sentences, boilerplate=corpus.boilerplate,
                       entities=entities, coded=coded, claims=claims,
-                      topics=actual_sizes(model.topics_frame(), content),
+                      topics=actual_sizes(model.topics_frame(), claims),
                       problems=list(corpus.problems), subtheme_mapping=mapping,
                       params={"n_boot": n_boot, "random_state": RANDOM_STATE, "refit": refit,
                               "subtheme_params": model.get_params()})
     with stage("comparison tables", bar):
-        result.tables = compare(sentences, docs, coded, n_boot=n_boot)
+        result.tables = compare(sentences, docs, coded, n_boot=n_boot, claims=claims)
         result.tables["codes_vs_subthemes"] = codes_vs_subthemes(coded, content).reset_index()
         result.tables["profile_code"] = with_code_labels(result.tables["profile_code"], lang)
     if out is not None:
@@ -339,7 +343,7 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
 
 
 def actual_sizes(topics, content):
-    """The sub-themes table with ``size`` = the content sentences each holds now: the fitted
+    """The sub-themes table with ``size`` = the units (claims) each holds now: the fitted
     model keeps its training sizes, which go stale once new reports are assigned."""
     if topics is None or topics.empty or "subtheme" not in content.columns:
         return topics

@@ -222,6 +222,32 @@ def content_terms(tokens: list[str], surfaces: list[str] | None = None) -> list[
     ]
 
 
+def term_starts(text: str, tokens, terms) -> list[int]:
+    """Where each of a sentence's ``terms`` starts in ``text`` (NFC), found again from its
+    ``tokens`` (terms are a subsequence of tokens, in order).
+
+    The tokenize stage keeps no spans (a list per sentence is heavy at national scale); the
+    claims stage needs them only for sentences it splits, so it asks here. A token not found
+    (underthesea corrected a typo) takes the position reached so far.
+    """
+    key = _key(text)
+    terms = list(terms)
+    out, j, pos = [], 0, 0
+    for tok in tokens:
+        if j >= len(terms):
+            break
+        first = tok.split("_", 1)[0]
+        at = key.find(first, pos) if first else -1
+        start = at if at >= 0 else pos
+        if at >= 0:
+            pos = at + len(first)
+        if tok == terms[j]:
+            out.append(start)
+            j += 1
+    out.extend([pos] * (len(terms) - j))
+    return out
+
+
 # --- cache ---------------------------------------------------------------------------------
 
 def dvlib_version() -> str:

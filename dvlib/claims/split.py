@@ -4,8 +4,10 @@
 ``family`` column) into a claims table, one row per claim::
 
     doc_id, sentence_id, claim_id ("<sentence_id>-c<k>"), start, end, text, family,
-    leadin, framing, family_source
+    leadin, framing, family_source[, terms]
 
+``terms`` (when the sentences carry ``tokens`` and ``terms``) are the sentence's content terms
+that fall inside the claim: what the cluster stage groups claims by.
 ``start``/``end`` are offsets into the document's text, like the sentence's, so
 ``document_text[start:end] == text``. The split points and cues live in ``claim_rules.yaml``
 (in ``dvlib/data``); this module only applies them.
@@ -28,6 +30,7 @@ import yaml
 
 from dvlib.config import data_file
 from dvlib.text.normalize import match_form, nfc
+from dvlib.tokenize import term_starts
 
 RULES_FILE = data_file("claim_rules.yaml")
 
@@ -265,6 +268,9 @@ def split_claims(sentences: pd.DataFrame, rules: ClaimRules | str | None = None)
         frame = frame.sort_values(["doc_id", "sentence_index"], kind="stable")
     rows = []
     carried = {"doc": None, "text": "", "family": None}  # lead-in sentence over item sentences
+    with_terms = "terms" in frame.columns and "tokens" in frame.columns
+    if not with_terms:  # (itertuples needs the attributes)
+        frame = frame.assign(tokens=None, terms=None)
     for r in frame.itertuples(index=False):
         text = nfc(r.text) if isinstance(r.text, str) else ""
         family = r.family if isinstance(r.family, str) else "other"
@@ -272,6 +278,10 @@ def split_claims(sentences: pd.DataFrame, rules: ClaimRules | str | None = None)
             carried = {"doc": r.doc_id, "text": "", "family": None}
         ends_in_colon = text.rstrip().endswith(":")
         claims = split_sentence(text, rules, split=family in rules.split_families)
+        terms = _terms_list(r.terms) if with_terms else []
+        # where each term starts, needed only when a claim is less than the whole sentence
+        starts = (term_starts(text, _terms_list(r.tokens), terms)
+                  if terms and (len(claims) > 1 or (claims and claims[0]["start"] > 0)) else None)
         for k, c in enumerate(claims, start=1):
             ctext = text[c["start"]:c["end"]]
             fam, source = claim_family(ctext, family, rules)
@@ -284,8 +294,19 @@ def split_claims(sentences: pd.DataFrame, rules: ClaimRules | str | None = None)
                 "text": ctext, "family": fam,
                 "leadin": c["leadin"] or (carried["text"] if not framing else ""),
                 "framing": bool(framing), "family_source": source,
+                "terms": (terms if starts is None else
+                          [t for t, at in zip(terms, starts) if c["start"] <= at < c["end"]]),
             })
         if ends_in_colon and len(claims) == 1 and family in rules.split_families:
             carried = {"doc": r.doc_id, "text": text.strip(), "family": family}
-    out = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    out = pd.DataFrame(rows, columns=CLAIM_COLUMNS + ["terms"])
+    if not with_terms:
+        out = out.drop(columns="terms")
     return out.astype({"start": "int64", "end": "int64", "framing": "bool"})
+
+
+def _terms_list(value) -> list[str]:
+    """A ``tokens``/``terms`` cell as a list (lists, or numpy arrays read from parquet)."""
+    if value is None or isinstance(value, float):
+        return []
+    return [str(t) for t in value]

@@ -1,6 +1,10 @@
-"""Sub-themes: inductive clusters of sentences inside each theme family.
+"""Sub-themes: inductive clusters of claims (or sentences) inside each theme family.
 
-Within each family (limitation, priority, model, achievement) the sentences' content terms are
+The units are the claims of :mod:`dvlib.claims` when the table has a ``claim_id`` column (the
+pipeline's case: a sentence listing three shortcomings makes three points, and each joins the
+sub-theme of its own point), else sentences. Below, "sentence" means the unit.
+
+Within each family (limitation, priority, model, achievement) the units' content terms are
 weighted by TF-IDF and clustered, so that a researcher sees, say, the limitations split into
 "communication", "coordination", "funding" ... each labelled by its most distinctive terms and
 illustrated by its most representative sentence.
@@ -55,11 +59,11 @@ from dvlib.cluster.partition import (as_list as _as_list, centroids as _centroid
 from dvlib.cluster.naming import phrase_name
 
 FORMAT = "dvlib-subthemes"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: units may be claims (representative_claim_id)
 FAMILIES = SUBTHEME_FAMILIES
 SUBTHEME_COLUMNS = ["subtheme", "subtheme_label", "subtheme_score"]
 TOPIC_COLUMNS = ["family", "subtheme", "name", "label", "top_terms", "size",
-                 "representative_sentence_id", "representative_text"]
+                 "representative_sentence_id", "representative_claim_id", "representative_text"]
 MAPPING_COLUMNS = ["family", "old_subtheme", "old_label", "old_size", "new_subtheme",
                    "new_label", "share", "jaccard"]
 LABEL_SEPARATOR = " · "
@@ -112,7 +116,10 @@ class SubthemeModel(BaseEstimator):
             raise KeyError(f"sentences lack column(s): {sorted(missing)}")
         df = sentences.copy()
         df["_terms"] = [_terms_of(v) for v in df["terms"]]
-        df["_sid"] = df["sentence_id"].astype(str)
+        # the unit clustered: a claim when the table has claims, else a sentence
+        df["_sid"] = (df["claim_id"] if "claim_id" in df.columns else df["sentence_id"]).astype(str)
+        df["_sentence"] = df["sentence_id"].astype(str)
+        df["_claim"] = df["claim_id"].astype(str) if "claim_id" in df.columns else ""
         df["_family"] = df["family"].fillna("").astype(str)
         df["_text"] = df["text"].fillna("").astype(str) if "text" in df.columns else ""
         return df
@@ -236,7 +243,8 @@ class SubthemeModel(BaseEstimator):
                         "_words": sorted({t for ts in fam["_terms"].iloc[members] for t in ts}),
                         "_scores": {names[j]: float(scores[c, j]) for j in order[: self.n_label_terms]},
                         "size": int(len(members)),
-                        "representative_sentence_id": fam["_sid"].iloc[rep] if rep is not None else "",
+                        "representative_sentence_id": fam["_sentence"].iloc[rep] if rep is not None else "",
+                        "representative_claim_id": fam["_claim"].iloc[rep] if rep is not None else "",
                         "representative_text": fam["_text"].iloc[rep] if rep is not None else "",
                         "_cluster": c, "_first": fam["_sid"].iloc[members[0]] if len(members) else ""})
         # Ids are ordered by the word label (as before names existed), so ids do not move.
@@ -372,6 +380,9 @@ def subtheme_mapping(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     lower id), the share of its sentences that went there, and the Jaccard index of the two
     memberships.
     """
+    if "claim_id" in old.columns and "claim_id" in new.columns:  # units are claims
+        old, new = (t.drop(columns="sentence_id").rename(columns={"claim_id": "sentence_id"})
+                    for t in (old, new))
     a = old[["sentence_id", "family", "subtheme"]].rename(columns={"subtheme": "old_subtheme"})
     b = new[["sentence_id", "subtheme"]].rename(columns={"subtheme": "new_subtheme"})
     a = a.assign(sentence_id=a["sentence_id"].astype(str))
@@ -409,8 +420,15 @@ def assign_or_fit(sentences: pd.DataFrame, model_path: str | os.PathLike, refit:
     """
     model_path = Path(model_path)
     empty = pd.DataFrame(columns=MAPPING_COLUMNS)
-    if model_path.exists() and not refit:
-        model = SubthemeModel.load(model_path)
+    old = None
+    if model_path.exists():
+        try:
+            old = SubthemeModel.load(model_path)
+        except ValueError:  # saved by an older dvlib (sub-themes of sentences, not claims)
+            warnings.warn(f"{model_path} holds sub-themes of an older format (of sentences); "
+                          "fitted anew on claims", stacklevel=2)
+    if old is not None and not refit:
+        model = old
         saved = model.get_params()
         ignored = sorted(k for k, v in params.items()
                          if k in saved and (tuple(v) if k == "families" else v) != saved[k])
@@ -418,7 +436,6 @@ def assign_or_fit(sentences: pd.DataFrame, model_path: str | os.PathLike, refit:
             warnings.warn(f"{model_path} was fitted with other settings ({', '.join(ignored)}); "
                           "they are kept — pass refit=True to fit anew", stacklevel=2)
         return model, model.transform(sentences), empty
-    old = SubthemeModel.load(model_path) if model_path.exists() else None
     model = SubthemeModel(**params).fit(sentences)
     out = model.transform(sentences)
     mapping = subtheme_mapping(old.transform(sentences), out) if old is not None else empty

@@ -35,9 +35,13 @@ RANDOM_STATE = 0
 
 def compare(sentences: pd.DataFrame, documents: pd.DataFrame, coded: pd.DataFrame,
             provinces: Sequence[str] | None = None, n_boot: int = 1000,
-            random_state: int = RANDOM_STATE) -> dict[str, pd.DataFrame]:
+            random_state: int = RANDOM_STATE,
+            claims: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The compare stage: the province comparison as tables (profiles, shared vs distinctive,
-    keyness, similarity, shared formulas), for every province or a chosen few."""
+    keyness, similarity, shared formulas), for every province or a chosen few.
+
+    With ``claims`` carrying sub-themes (the pipeline's case) the sub-theme profile counts
+    claims, the units the sub-themes were formed on: ``n`` is then a province's claims."""
     content = content_sentences(sentences, documents)
     content = content[content["province"] != ""]
     if provinces:
@@ -48,7 +52,13 @@ def compare(sentences: pd.DataFrame, documents: pd.DataFrame, coded: pd.DataFram
     coded = coded[coded["sentence_id"].isin(counted["sentence_id"])]
     t: dict[str, pd.DataFrame] = {}
     t["profile_family"] = profile(counted, by="family", n_boot=n_boot, random_state=random_state)
-    t["profile_subtheme"] = profile(counted, by="subtheme", n_boot=n_boot,
+    units = counted
+    if claims is not None and "subtheme" in claims.columns:
+        # claims of the counted sentences, with their report's province
+        units = claims[claims["sentence_id"].isin(counted["sentence_id"])].merge(
+            counted.drop_duplicates("sentence_id")[["sentence_id", "province", "sentence_index"]],
+            on="sentence_id", how="inner")
+    t["profile_subtheme"] = profile(units, by="subtheme", n_boot=n_boot,
                                     random_state=random_state)
     t["profile_code"] = profile(counted, by="code", coded=coded, n_boot=n_boot,
                                 random_state=random_state)

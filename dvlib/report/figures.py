@@ -345,8 +345,10 @@ def draw_figures(tables: dict[str, pd.DataFrame], out_dir: Path, lang: str = "vi
     if topics is not None and not sub.empty:
         sub = readable_columns(sub, topics, lang)
         if not sub.empty:
+            # sub-themes are formed on claims (profile_subtheme counts claims)
             add("heatmap_subtheme", heatmap, sub, lang=lang,
-                title=label("heatmap_subtheme", lang, "title"))
+                title=label("heatmap_subtheme", lang, "title"),
+                value_label=label("share_claims", lang, "axis"))
     code = crosstab(tables["profile_code"], by="code", values="share")
     if not code.empty:
         add("heatmap_code", heatmap, readable_columns(code, lang=lang), lang=lang,

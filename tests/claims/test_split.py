@@ -215,3 +215,53 @@ def test_other_sentences_are_one_claim():
     text = "Các đồng chí: Lê Văn A - Bí thư; Trần Văn B - Chủ tịch chủ trì hội nghị."
     assert len(texts(text, "other")) == 1
     assert split_sentence(text, split=False)[0]["start"] == 0
+
+
+# ------------------------------------------------------------------ terms of each claim
+def _tokenized(text: str) -> pd.DataFrame:
+    from dvlib.tokenize import tokenize
+    sent = pd.DataFrame({"doc_id": ["d"], "sentence_id": ["d-s0000"], "sentence_index": [0],
+                         "paragraph_index": [0],
+                         "start": [0], "end": [len(text)], "text": [text],
+                         "family": ["limitation"], "boilerplate": [""]})
+    return tokenize(sent, n_jobs=1, progress=False, cache=False)
+
+
+def test_each_claim_gets_the_terms_of_its_own_words():
+    text = ("Hạn chế: công tác tuyên truyền ở vùng cao hiệu quả chưa cao; việc nắm tình hình "
+            "nhân dân có lúc chưa kịp thời; kinh phí hoạt động của Mặt trận còn khó khăn.")
+    sents = _tokenized(text)
+    claims = split_claims(sents)
+    assert len(claims) == 3
+    terms = [set(t) for t in claims["terms"]]
+    assert {"tuyên_truyền", "vùng_cao"} <= terms[0]
+    assert "kinh_phí" in terms[2] and "kinh_phí" not in terms[0] | terms[1]
+    assert "tuyên_truyền" not in terms[1] | terms[2]
+    # the claims share out the sentence's terms; the lead-in "Hạn chế" belongs to none
+    flat = sorted(t for ts in claims["terms"] for t in ts)
+    assert flat == sorted(t for t in sents["terms"].iloc[0] if t != "hạn_chế")
+
+
+def test_a_repeated_word_goes_to_the_claim_where_it_is_written():
+    text = ("Công tác vận động còn hạn chế; công tác vận động đồng bào dân tộc thiểu số "
+            "ở vùng sâu chưa thường xuyên.")
+    claims = split_claims(_tokenized(text))
+    assert len(claims) == 2
+    assert "dân_tộc_thiểu_số" in claims["terms"].iloc[1]
+    assert "dân_tộc_thiểu_số" not in claims["terms"].iloc[0]
+    assert list(claims["terms"].iloc[0]).count("vận_động") == 1
+
+
+def test_term_starts_on_old_tone_placement():
+    import unicodedata
+    from dvlib.tokenize import content_terms, term_starts, tokenize_sentence
+    # "uỷ": old tone placement; the tokens' form is "ủy"
+    text = unicodedata.normalize("NFC", "Tỉnh uỷ chỉ đạo; Mặt trận tổ chức Ngày hội Đại đoàn kết.")
+    toks = [t.form for t in tokenize_sentence(text) if not t.is_punct]
+    terms = content_terms(toks)
+    starts = term_starts(text, toks, terms)
+    assert len(starts) == len(terms)
+    for t, at in zip(terms, starts):  # each term is found where its first syllable is written
+        first = t.split("_")[0]
+        from dvlib.text.normalize import match_form
+        assert match_form(text)[at:at + len(first)] == first

@@ -2,8 +2,8 @@
 
     .venv/bin/python evaluation/fit_family_model.py        (make fit-family-model)
 
-1. Reads the training sets (evaluation/families.py: seed, blind, a, b, c — never the test set
-   d) through dvlib's own load and segment stages.
+1. Reads the training sets (evaluation/families.py ``TRAIN_SETS``: every labelled set but the
+   test set k) through dvlib's own load and segment stages.
 2. Ten-fold report-wise cross-validation gives out-of-fold probabilities; one temperature is
    fitted on them so that ``family_score`` is calibrated.
 3. Fits the classifier on all training sentences with that temperature and writes
@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dvlib.label.model import MODEL_FILE, FamilyClassifier, file_hashes  # noqa: E402
 from dvlib.text.data import data_file  # noqa: E402
-from evaluation.families import (SETS, TRAIN_SETS, cross_validate, fit_temperature,  # noqa: E402
+from evaluation.families import (DEFAULT_PARAMS, SETS, TRAIN_SETS, cross_validate,  # noqa: E402
+                                 fit_temperature,
                                  load_sets, read_gold)
 
 
@@ -46,6 +47,7 @@ def fit_default(frame=None, oof=None, **params) -> FamilyClassifier:
     """The default classifier: temperature from out-of-fold probabilities (``oof``: those of
     :func:`cross_validate`, computed when not given), then a fit on all labelled sentences."""
     frame = load_sets() if frame is None else frame
+    params = {**DEFAULT_PARAMS, **params}
     proba, classes = oof if oof is not None else cross_validate(frame, **params)
     labelled = frame["label"].notna().to_numpy()
     t = fit_temperature(proba[labelled], classes, frame.loc[labelled, "label"])
@@ -94,7 +96,7 @@ def main(argv=None) -> int:
             return 1
         frame = pd.concat([frame, extra], ignore_index=True)
         hashes.update(file_hashes([args.corrections]))
-    proba, classes = cross_validate(frame)
+    proba, classes = cross_validate(frame, **DEFAULT_PARAMS)
     labelled = frame["label"].notna().to_numpy()
     pred = np.array(classes)[proba.argmax(axis=1)]
     print(f"cross-validated macro-F1 (10 report-wise folds, {labelled.sum()} sentences): "

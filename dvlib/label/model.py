@@ -43,6 +43,7 @@ from sklearn.metrics import f1_score
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+from dvlib.label.document import document_features
 from dvlib.label.features import DENSE_FEATURES, FEATURE_LABELS, dense_matrix
 from dvlib.label.function import function_features, list_families, neighbour_features
 from dvlib.label.lexicon import CueLexicon, load_cue_lexicon
@@ -56,7 +57,7 @@ from dvlib.tokenize import tokenize_sentence
 MODEL_FILE = "models/family_model.json"
 FORMAT = "dvlib-family-model/2"
 _DIGITS = re.compile(r"\d")
-_BLOCKS = ("dense", "function", "rules", "neighbours", "ngrams")
+_BLOCKS = ("dense", "function", "rules", "neighbours", "document", "ngrams")
 
 
 def sentence_tokens(text: str) -> list[str]:
@@ -97,8 +98,9 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     C : inverse regularisation of the logistic regression.
-    w_dense, w_function, w_rules, w_neighbours, w_ngrams : weight of each feature block
-        (0 switches a block off).
+    w_dense, w_function, w_rules, w_neighbours, w_ngrams, w_document : weight of each feature
+        block (0 switches a block off; the document block, :mod:`~dvlib.label.document`, is
+        off unless asked for, so models stored before it load unchanged).
     ngram_range, min_df : of the word n-grams.
     temperature : divides the log-probabilities before normalising (fitted on out-of-fold
         probabilities, so that scores are calibrated); 1 leaves them as the regression gives.
@@ -108,7 +110,7 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, C=1.0, w_dense=1.0, w_function=1.0, w_rules=2.0, w_neighbours=0.5,
                  w_ngrams=1.0, ngram_range=(1, 2), min_df=2, temperature=1.0,
-                 lexicon_path=None, random_state=0):
+                 lexicon_path=None, random_state=0, w_document=0.0):
         self.C = C
         self.w_dense = w_dense
         self.w_function = w_function
@@ -120,6 +122,7 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
         self.temperature = temperature
         self.lexicon_path = lexicon_path
         self.random_state = random_state
+        self.w_document = w_document
 
     # -- features
     def _lexicon(self) -> CueLexicon:
@@ -136,6 +139,7 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
             rule_ev.append((fam, ev))
         return {"dense": dense_matrix(rows), "function": func, "rules": votes,
                 "neighbours": neighbour_features([{**f, **v} for f, v in zip(func, votes)], doc_ids),
+                "document": document_features(rows, doc_ids) if self.w_document else [{}] * len(rows),
                 "ngrams": [_DIGITS.sub("0", " ".join(t)) for t in tokens],
                 "rule_evidence": rule_ev}
 
@@ -147,7 +151,7 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
             blocks.append(sparse.csr_matrix(np.clip(self.scaler_.transform(raw["dense"]), -5, 5))
                           * float(self.w_dense))
         for key, w in (("function", self.w_function), ("rules", self.w_rules),
-                       ("neighbours", self.w_neighbours)):
+                       ("neighbours", self.w_neighbours), ("document", self.w_document)):
             if w:
                 if fit:
                     setattr(self, f"{key}_vectorizer_", DictVectorizer().fit(raw[key]))
@@ -166,7 +170,7 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
         if self.w_dense:
             names += list(DENSE_FEATURES)
         for key, w in (("function", self.w_function), ("rules", self.w_rules),
-                       ("neighbours", self.w_neighbours)):
+                       ("neighbours", self.w_neighbours), ("document", self.w_document)):
             if w:
                 names += list(getattr(self, f"{key}_vectorizer_").feature_names_)
         if self.w_ngrams:
@@ -327,7 +331,7 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
                                      "intercept": self.model_.intercept_.tolist()}}
         if self.w_dense:
             d["scaler"] = {"mean": self.scaler_.mean_.tolist(), "scale": self.scaler_.scale_.tolist()}
-        for key in ("function", "rules", "neighbours"):
+        for key in ("function", "rules", "neighbours", "document"):
             if getattr(self, f"w_{key}"):
                 d[f"{key}_features"] = list(getattr(self, f"{key}_vectorizer_").feature_names_)
         if self.w_ngrams:
@@ -351,7 +355,7 @@ class FamilyClassifier(ClassifierMixin, BaseEstimator):
             self.scaler_.scale_ = np.asarray(d["scaler"]["scale"], dtype=np.float64)
             self.scaler_.var_ = self.scaler_.scale_ ** 2
             self.scaler_.n_features_in_ = len(self.scaler_.mean_)
-        for key in ("function", "rules", "neighbours"):
+        for key in ("function", "rules", "neighbours", "document"):
             if getattr(self, f"w_{key}"):
                 names = d[f"{key}_features"]
                 dv = DictVectorizer()
@@ -434,7 +438,7 @@ def readable_feature(name: str) -> str:
 
 def _concat(parts: list[dict]) -> dict:
     out = {"dense": np.vstack([p["dense"] for p in parts])}
-    for key in ("function", "rules", "neighbours", "ngrams", "rule_evidence"):
+    for key in ("function", "rules", "neighbours", "document", "ngrams", "rule_evidence"):
         out[key] = [x for p in parts for x in p[key]]
     return out
 

@@ -122,9 +122,10 @@ def test_corrections_flow_into_the_tables_and_survive_a_rerun(corpus_copy, tmp_p
     target = content.sort_values("family_score").iloc[0]
     new_family = "limitation" if target["family"] != "limitation" else "other"
     doc_file = Path(first.documents.set_index("doc_id").at[target["doc_id"], "file"]).name
-    (corpus_copy / "corrections.csv").write_text(
-        f'file,sentence_id,text,family,aspects,note\n{doc_file},,"{target["text"]}",{new_family},,checked\n',
-        encoding="utf-8")
+    # (written as a spreadsheet would: the sentence may hold quotes and commas)
+    pd.DataFrame([{"file": doc_file, "sentence_id": "", "text": target["text"],
+                   "family": new_family, "aspects": "", "note": "checked"}]).to_csv(
+        corpus_copy / "corrections.csv", index=False, encoding="utf-8")
     second = analyze(corpus_copy, out, progress=False, figures=False, n_boot=50)
     assert not second.params.get("reused")  # the corrections are part of the fingerprint
     row = second.sentences.set_index("sentence_id").loc[target["sentence_id"]]

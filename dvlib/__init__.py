@@ -28,28 +28,51 @@ from dvlib.config import package_version as _package_version
 
 __version__ = _package_version()
 
-# the stages, in flow order
-from dvlib.load import load as load_documents  # noqa: E402
-from dvlib.segment import segment as segment_documents  # noqa: E402
-from dvlib.tokenize import tokenize as tokenize_sentences  # noqa: E402
-from dvlib.label import label as label_sentences  # noqa: E402
-from dvlib.claims import split_claims  # noqa: E402
-from dvlib.extract import extract as extract_entities  # noqa: E402
-from dvlib.cluster import assign_subthemes, code as code_sentences, tag_aspects  # noqa: E402
-from dvlib.compare import compare as compare_tables  # noqa: E402
-from dvlib.report import draw_figures, make_brief  # noqa: E402
-# the whole pipeline, and its results
-from dvlib.analysis import Analysis  # noqa: E402
-from dvlib.load import Corpus  # noqa: E402
-from dvlib.pipeline import STAGES, analyze, get_analysis, load_corpus, run_all  # noqa: E402
-from dvlib.store import load_analysis  # noqa: E402
-# the stage packages, for notebooks: dvlib.compare.drilldown(...), dvlib.report.figures ...
-from dvlib import claims, cluster, compare, config, extract, label, load, report  # noqa: E402
+import importlib
 
-__all__ = ["load_documents", "segment_documents", "tokenize_sentences", "label_sentences",
-           "split_claims", "extract_entities", "assign_subthemes", "code_sentences", "tag_aspects",
-           "compare_tables",
-           "draw_figures", "make_brief",
-           "Analysis", "Corpus", "STAGES", "analyze", "get_analysis", "load_analysis",
-           "load_corpus", "run_all",
-           "claims", "cluster", "compare", "config", "extract", "label", "load", "report", "__version__"]
+# Public names -> (module, attribute); imported on first use, so that `import dvlib` (and the
+# CLI) costs nothing until a stage is needed: a rerun whose inputs are unchanged never imports
+# the stack (underthesea, scikit-learn, seaborn). ``attribute`` None: the module itself.
+_LAZY = {
+    # the stages, in flow order
+    "load_documents": ("dvlib.load", "load"),
+    "segment_documents": ("dvlib.segment", "segment"),
+    "tokenize_sentences": ("dvlib.tokenize", "tokenize"),
+    "label_sentences": ("dvlib.label", "label"),
+    "split_claims": ("dvlib.claims", "split_claims"),
+    "extract_entities": ("dvlib.extract", "extract"),
+    "assign_subthemes": ("dvlib.cluster", "assign_subthemes"),
+    "code_sentences": ("dvlib.cluster", "code"),
+    "tag_aspects": ("dvlib.cluster", "tag_aspects"),
+    "compare_tables": ("dvlib.compare", "compare"),
+    "draw_figures": ("dvlib.report", "draw_figures"),
+    "make_brief": ("dvlib.report", "make_brief"),
+    # the whole pipeline, and its results
+    "Analysis": ("dvlib.analysis", "Analysis"),
+    "Corpus": ("dvlib.load", "Corpus"),
+    "STAGES": ("dvlib.stages", "STAGES"),
+    "analyze": ("dvlib.pipeline", "analyze"),
+    "get_analysis": ("dvlib.pipeline", "get_analysis"),
+    "load_corpus": ("dvlib.pipeline", "load_corpus"),
+    "run_all": ("dvlib.pipeline", "run_all"),
+    "load_analysis": ("dvlib.store", "load_analysis"),
+    # the stage packages, for notebooks: dvlib.compare.drilldown(...), dvlib.report.figures ...
+    **{name: (f"dvlib.{name}", None) for name in
+       ("claims", "cluster", "compare", "config", "extract", "label", "load", "report")},
+}
+
+__all__ = list(_LAZY) + ["__version__"]
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'dvlib' has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = importlib.import_module(module)
+    value = value if attribute is None else getattr(value, attribute)
+    globals()[name] = value  # later lookups are plain attribute reads
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

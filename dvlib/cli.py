@@ -39,12 +39,37 @@ def _status(problems: list[str]) -> int:
     return 1 if _n_skipped(problems) else 0
 
 
-def cmd_analyze(args: argparse.Namespace) -> int:
-    from dvlib.pipeline import analyze
+def _current_run(args: argparse.Namespace, out: Path) -> dict:
+    """``run.json`` of the analysis saved in ``out`` when it is current for these inputs and
+    the default settings (and its explorer and workbook are there), else {}. Asked before the
+    stack is imported: a rerun with nothing changed then costs the hashing of the inputs."""
+    if args.force or args.refit or not all(Path(p).exists() for p in args.paths):
+        return {}
+    from dvlib.stages import WORKBENCH_FILES, analysis_settings, corpus_fingerprint, saved_summary
+    meta = saved_summary(out)
+    if "n_content_sentences" not in meta or not all((out / n).exists() for n in WORKBENCH_FILES):
+        return {}
+    current = meta.get("corpus_fingerprint") == corpus_fingerprint(args.paths, analysis_settings())
+    return meta if current else {}
 
+
+def cmd_analyze(args: argparse.Namespace) -> int:
     import time
     started = time.perf_counter()
     out = Path(args.out)
+    meta = _current_run(args, out)
+    if meta:
+        problems = [str(p) for p in meta.get("problems", [])]
+        _print_problems(problems)
+        print(f"dvlib: {meta['n_reports']} reports, {meta['n_content_sentences']} content "
+              f"sentences, {meta.get('n_claims', 0)} claims analysed in "
+              f"{time.perf_counter() - started:.1f} s -> {out} (unchanged since the last run: "
+              "reused)", file=sys.stderr)
+        print(f"dvlib:   {_n_skipped(problems)} skipped files", file=sys.stderr)
+        for label, name in (("explorer", "explorer.html"), ("workbook", "dvlib.xlsx")):
+            print(f"dvlib:   {label}: {out / name}", file=sys.stderr)
+        return _status(problems)
+    from dvlib.pipeline import analyze
     try:
         result = analyze(args.paths, out, n_jobs=args.jobs, progress=not args.quiet,
                          refit=args.refit, force=args.force, scheduler=args.scheduler)
@@ -293,30 +318,39 @@ def _version() -> str:
         return "unknown"
 
 
-def main(argv: list[str] | None = None) -> int:
-    from dvlib.load.selection import SelectionError
+def _raised(exc: BaseException, module: str, name: str) -> bool:
+    """Whether ``exc`` is ``module.name``. Looked up only if the module is already imported: one
+    never imported cannot have raised it, and importing it here would cost every command (a
+    rerun that reuses the saved analysis included) the whole stack."""
+    mod = sys.modules.get(module)
+    return mod is not None and isinstance(exc, getattr(mod, name))
 
+
+def main(argv: list[str] | None = None) -> int:
     from dvlib.load.guard import printable
-    from dvlib.runtime.lock import FolderBusy
-    from dvlib.store import OutputFolderError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except SelectionError as exc:  # what the user typed names nothing: one line, no traceback
-        print(f"dvlib: {exc}", file=sys.stderr)
-        return 2
-    except (FolderBusy, OutputFolderError) as exc:  # another run, a read-only or full folder
-        print(f"dvlib: {printable(exc)}", file=sys.stderr)
-        return 2
-    except OSError as exc:  # e.g. the disk filled up while writing: one line, no traceback
-        where = f"{printable(exc.filename)}: " if exc.filename else ""
-        print(f"dvlib: {where}{exc.strerror or exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("dvlib: interrupted; outputs are either the previous complete ones or marked "
               "incomplete (the next run recomputes)", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if _raised(exc, "dvlib.load.selection", "SelectionError"):
+            # what the user typed names nothing: one line, no traceback
+            print(f"dvlib: {exc}", file=sys.stderr)
+            return 2
+        if (_raised(exc, "dvlib.runtime.lock", "FolderBusy")
+                or _raised(exc, "dvlib.store", "OutputFolderError")):
+            # another run, a read-only or full folder
+            print(f"dvlib: {printable(exc)}", file=sys.stderr)
+            return 2
+        if isinstance(exc, OSError):  # e.g. the disk filled up while writing: one line
+            where = f"{printable(exc.filename)}: " if exc.filename else ""
+            print(f"dvlib: {where}{exc.strerror or exc}", file=sys.stderr)
+            return 2
+        raise
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
+# the researcher's corrections beside the reports (dvlib.label.corrections reads it)
+CORRECTIONS_FILE = "corrections.csv"
 
 
 def project_dir() -> Path:

@@ -30,10 +30,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
-import os
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -46,8 +43,8 @@ from dvlib.claims import split_claims
 from dvlib.cluster import assign_subthemes, code, codes_vs_subthemes, tag_aspects
 from dvlib.compare import compare
 from dvlib.extract import extract
-from dvlib.label import CORRECTIONS_FILE, correct, label
-from dvlib.load import Corpus, complete_documents, discover, load
+from dvlib.label import correct, label
+from dvlib.load import Corpus, complete_documents, load
 from dvlib.report.figures import draw_figures
 from dvlib.report.notebooks import (BRIEF_DIRNAME, brief_stem, execute_notebook, notebook_paths,
                                     selection_dirname)
@@ -57,42 +54,9 @@ from dvlib.runtime.atomic import clean_stale_temps
 from dvlib.runtime.lock import folder_lock
 from dvlib.store import (check_output_folder, invalidate, load_analysis, saved_fingerprint,
                          write_analysis)
+from dvlib.stages import (BASE_CODE, STAGES, WORKBENCH_FILES, Stage,  # noqa: F401  (re-exported)
+                          analysis_settings, corpus_fingerprint, stage_files)
 from dvlib.tokenize import tokenize
-
-
-@dataclass(frozen=True)
-class Stage:
-    """A stage of the pipeline: its name, what it does, and the dvlib code (paths relative to
-    the package) and data files (globs in ``dvlib/data``) its output depends on."""
-    name: str
-    does: str
-    code: tuple[str, ...]
-    data: tuple[str, ...] = ()
-
-
-# Below every stage: the text core, plumbing, the table contracts and settings.
-BASE_CODE = ("text", "runtime", "schema.py", "config.py")
-STAGES = (
-    Stage("load", "reports -> documents, boilerplate", ("load",),
-          ("boilerplate_patterns.yaml", "date_cues.yaml", "gazetteer_*.csv",
-           "province_aliases.csv", "place_stoplist.csv", "person_name_parts.csv",
-           "outlet_marks.csv", "organisations.csv", "admin_levels.csv")),
-    Stage("segment", "documents -> sentences", ("segment.py",), ("abbreviations_nosplit.txt",)),
-    Stage("tokenize", "sentences -> tokens, terms", ("tokenize.py",),
-          ("fixed_words.txt", "stopwords.txt")),
-    Stage("label", "sentences -> family", ("label",),
-          ("family_cues.yaml", "family_function.yaml", "pos_lexicon.tsv", "models/family_model.json")),
-    Stage("claims", "content -> claims", ("claims",), ("claim_rules.yaml",)),
-    Stage("extract", "content -> entities", ("extract",),
-          ("document_kinds.csv", "organisations.csv", "abbreviations.csv", "admin_levels.csv",
-           "indicator_words.yaml")),
-    Stage("cluster", "claims -> sub-themes, aspects; content -> codes", ("cluster",),
-          ("codebook.yaml", "codebook_rules.yaml")),
-    Stage("compare", "tables -> comparison", ("compare",),
-          ("formula_stoplist.txt", "formulas.yaml")),
-    Stage("report", "comparison -> figures", ("report/figures.py",), ("labels.yaml",)),
-    Stage("save", "analysis -> files", ("analysis.py", "store.py", "pipeline.py")),
-)
 
 
 def load_corpus(paths: Iterable[str | Path] | str | Path, progress: bool = True) -> Corpus:
@@ -271,7 +235,7 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
         paths = [paths]
     paths = list(paths)
     out = Path(out_dir) if out_dir is not None else None
-    settings = {"n_boot": n_boot, "lang": lang, "figures": figures}
+    settings = analysis_settings(n_boot=n_boot, lang=lang, figures=figures)
     fingerprint = corpus_fingerprint(paths, settings) if out is not None else ""
     if out is not None and not (force or refit) and saved_fingerprint(out) == fingerprint:
         saved = load_analysis(out)
@@ -364,7 +328,6 @@ def with_code_labels(table, lang: str = "vi"):
     return out
 
 
-WORKBENCH_FILES = ("explorer.html", "dvlib.xlsx")
 
 
 def write_workbench(analysis: Analysis, out: Path, lang: str = "vi") -> list[Path]:
@@ -378,41 +341,6 @@ def write_workbench(analysis: Analysis, out: Path, lang: str = "vi") -> list[Pat
                                                   lang=lang, claims=is_claims))
     return [write_analysis_explorer(analysis, out / "explorer.html", lang=lang),
             write_workbook(analysis, out / "dvlib.xlsx", lang=lang)]
-
-
-def stage_files(stages: Sequence[Stage] = STAGES) -> list[Path]:
-    """The code and data files ``stages`` depend on (what the fingerprint hashes), sorted."""
-    pkg = config.PACKAGE_DIR
-    files: set[Path] = set()
-    for rel in BASE_CODE + tuple(c for s in stages for c in s.code):
-        p = pkg / rel
-        files |= set(p.rglob("*.py")) if p.is_dir() else {p}
-    for s in stages:
-        for pattern in s.data:
-            files |= set(config.DATA_DIR.glob(pattern))
-    return sorted(files)
-
-
-def corpus_fingerprint(paths: Iterable[str | Path] | str | Path, settings: dict | None = None) -> str:
-    """A hash of everything an analysis depends on: the input files (reports and manifests),
-    the settings, and the code and data files the stages declare (:data:`STAGES`; e.g. an
-    edited codebook or lexicon, not an edit of the brief or the CLI).
-    Equal fingerprints mean a saved analysis is still the analysis of these inputs."""
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    paths = list(paths)
-    h = hashlib.sha256(json.dumps(settings or {}, sort_keys=True).encode())
-    for p in stage_files():
-        h.update(p.relative_to(config.PACKAGE_DIR).as_posix().encode())
-        h.update(p.read_bytes())
-    files, _, _ = discover(paths)
-    manifests = sorted({p.parent / name for p, _ in files for name in ("manifest.csv", CORRECTIONS_FILE)} |
-                       {Path(p) / name for p in paths if Path(p).is_dir()
-                        for name in ("manifest.csv", CORRECTIONS_FILE)})
-    for p in sorted(f for f, _ in files) + [m for m in manifests if m.exists()]:
-        h.update(os.fsencode(p.resolve()))  # any bytes: a name need not be UTF-8
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
 
 
 def get_analysis(corpus: str | Path | None = None, out_dir: str | Path | None = None,

@@ -129,6 +129,11 @@ def write_analysis(result: Analysis, out_dir: str | Path) -> list[Path]:
         w.append(atomic.write_parquet(_parquet_safe(table), out / "parquet" / f"{name}.parquet"))
     meta = {"corpus_fingerprint": result.params.get("corpus_fingerprint", ""),
             "corpus_hash": result.corpus_hash(), "n_reports": int(len(result.documents)),
+            # what the CLI prints of a run, so that a rerun of a current analysis can say it
+            # without reading the tables back
+            "n_content_sentences": int((result.sentences["boilerplate"] == "").sum())
+            if len(result.documents) and "boilerplate" in result.sentences else 0,
+            "n_claims": int(len(result.claims)) if result.claims is not None else 0,
             "problems": result.problems, "params": result.params,
             "tables": sorted(result.tables), "figures": {k: str(v) for k, v in result.figures.items()}}
     # run.json last: its presence says the folder holds a complete analysis.

@@ -117,3 +117,23 @@ def test_console_script_is_installed(corpus_dir, tmp_path):
                           "--out", str(tmp_path / "o"), "--quiet"], capture_output=True, text=True)
     assert res.returncode == 1
     assert "nothing: no such file or folder" in res.stderr
+
+
+def test_a_rerun_with_nothing_changed_reuses_without_importing_the_stack(tmp_path, corpus_dir, capsys):
+    bad = _bad_corpus(tmp_path, corpus_dir)
+    out = tmp_path / "out"
+    code, err = _analyze([str(bad), "--out", str(out)], capsys)
+    first = sorted(l for l in err.splitlines() if l.startswith("dvlib: skipped:"))
+    # a fresh process, as a user reruns it: the same lines and status, nothing heavy imported
+    probe = ("import sys; from dvlib.cli import main; "
+             f"code = main(['analyze', {str(bad)!r}, '--out', {str(out)!r}, '--quiet']); "
+             "heavy = [m for m in ('pandas', 'sklearn', 'underthesea', 'seaborn') if m in sys.modules]; "
+             "print(code, heavy)")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert run.stdout.split("\n")[0] == f"{code} []", run.stderr
+    assert sorted(l for l in run.stderr.splitlines() if l.startswith("dvlib: skipped:")) == first
+    assert "unchanged since the last run: reused" in run.stderr
+    # any change of the inputs is a full run again
+    (bad / "good.txt").write_bytes((bad / "good.txt").read_bytes() + "\nThêm một câu.".encode())
+    code2, err2 = _analyze([str(bad), "--out", str(out)], capsys)
+    assert code2 == code and "reused" not in err2

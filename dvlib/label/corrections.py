@@ -26,7 +26,7 @@ import pandas as pd
 from dvlib.schema import FAMILIES
 from dvlib.text.normalize import match_form
 
-CORRECTIONS_FILE = "corrections.csv"
+from dvlib.config import CORRECTIONS_FILE  # noqa: E402  (re-exported)
 COLUMNS = ("file", "sentence_id", "text", "family", "aspects", "note")
 
 

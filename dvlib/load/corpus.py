@@ -22,10 +22,9 @@ from dvlib.load import metadata as _meta
 from dvlib.load import read as _read
 from dvlib.load.gazetteer import canonical_province
 from dvlib.load.duplicates import find_duplicates
-from dvlib.load.manifest import MANIFEST_NAME, read_manifest
+from dvlib.load.files import MANIFEST_NAME, SUPPORTED_SUFFIXES, report_files
+from dvlib.load.manifest import read_manifest
 from dvlib.schema import DOCUMENT_COLUMNS, SENTENCE_COLUMNS
-
-SUPPORTED_SUFFIXES = {".txt", ".html", ".htm", ".docx", ".pdf"}
 
 
 BOILERPLATE_COLUMNS = ["doc_id", "start", "end", "kind", "text"]
@@ -45,52 +44,24 @@ class Corpus:
 def discover(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], pd.DataFrame, list[str]]:
     """Files to read (path, path as given) and the manifest rows that describe them.
 
-    A folder contributes its report files (top level, not hidden) and its ``manifest.csv``.
-    A symlink in a folder is followed only when it points inside that folder; a report-named
-    entry that is not a regular file (a FIFO, a device) is not read. Each such refusal is one
-    line in the problems.
+    The listing is :func:`dvlib.load.files.report_files` (a folder's report files and its
+    ``manifest.csv``; symlinks out of the folder and entries that are not regular files are
+    refused, one line each in the problems); here the manifests are read.
     """
-    files: list[tuple[Path, str]] = []
+    files, events = report_files(paths)
     manifests: list[pd.DataFrame] = []
     problems: list[str] = []
-    seen: set[Path] = set()
-    for given in paths:
-        p = Path(given)
-        if p.is_dir():
-            mpath = p / MANIFEST_NAME
-            if mpath.exists():
-                rows, probs = read_manifest(mpath, canonical_province=canonical_province)
-                manifests.append(rows)
-                problems.extend(str(x) for x in probs)
-            for child in sorted(p.iterdir()):
-                if child.name.startswith(".") or child.name == MANIFEST_NAME:
-                    continue
-                if child.suffix.lower() not in SUPPORTED_SUFFIXES:
-                    continue  # a folder may hold notes, images ...: only report types are read
-                outside = _guard.outside_root(child, p)
-                if outside:
-                    problems.append(f"{_guard.printable(child)}: symlink to "
-                                    f"{_guard.printable(outside)}, outside the corpus folder: "
-                                    "not read")
-                    continue
-                if not child.is_file():
-                    if not child.is_dir():
-                        problems.append(f"{_guard.printable(child)}: not a regular file "
-                                        "(a FIFO, a device or a broken link): not read")
-                    continue
-                if child.resolve() not in seen:
-                    seen.add(child.resolve())
-                    files.append((child, str(child)))
-        elif p.is_file():
-            if p.resolve() not in seen:
-                seen.add(p.resolve())
-                files.append((p, str(given)))
-            mpath = p.parent / MANIFEST_NAME
-            if mpath.exists():
-                rows, _ = read_manifest(mpath, canonical_province=canonical_province)
-                manifests.append(rows[rows["path_resolved"] == resolved_name(p)])
-        else:
-            problems.append(f"{given}: no such file or folder")
+    for kind, value in events:
+        if kind == "problem":
+            problems.append(value)
+            continue
+        mpath, single = value
+        rows, probs = read_manifest(mpath, canonical_province=canonical_province)
+        if single is None:  # a folder's manifest: all its rows, its problems reported
+            manifests.append(rows)
+            problems.extend(str(x) for x in probs)
+        else:  # beside a file given alone: that file's row only
+            manifests.append(rows[rows["path_resolved"] == resolved_name(single)])
     manifest = (pd.concat(manifests, ignore_index=True) if manifests
                 else pd.DataFrame(columns=["path_resolved"]))
     manifest = manifest.drop_duplicates("path_resolved", keep="first")

@@ -17,9 +17,9 @@ from typing import Callable
 
 import pandas as pd
 
+from dvlib.load.files import MANIFEST_NAME
 from dvlib.load.guard import printable
 
-MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ["file", "province", "date", "date_precision", "title", "outlet",
                     "province_evidence", "url", "level"]  # level: province/district/commune
 _DATE_FORMS = {

@@ -1,7 +1,7 @@
 """dvlib: compare how Vietnamese provinces report their mass-mobilisation work.
 
 The pipeline, stage by stage, each a function from DataFrames to DataFrames (in the order data
-moves; :data:`dvlib.pipeline.STAGES` declares them)::
+moves; :data:`dvlib.stages.STAGES` declares them)::
 
     stage      in -> out                          verb here            = in its package
     load       reports on disk -> documents       load_documents       dvlib.load.load
@@ -10,8 +10,8 @@ moves; :data:`dvlib.pipeline.STAGES` declares them)::
     label      sentences -> + family              label_sentences      dvlib.label.label
     claims     content -> claims                  split_claims         dvlib.claims.split_claims
     extract    content -> entities                extract_entities     dvlib.extract.extract
-    cluster    content -> + sub-themes; codes     assign_subthemes,    dvlib.cluster.*
-               claims -> + aspects                code_sentences, tag_aspects
+    cluster    claims -> + sub-themes, aspects;   assign_subthemes,    dvlib.cluster.*
+               content -> codes                   code_sentences, tag_aspects
     compare    sentences, documents -> tables     compare_tables       dvlib.compare.compare
     report     analysis -> figures, brief         draw_figures,        dvlib.report.*
                                                   make_brief

@@ -22,9 +22,12 @@ next run, so old reports keep their sub-themes when new ones arrive. A rerun who
 settings, and the code and data files the stages declare (:data:`STAGES`) are unchanged reads
 the saved analysis back.
 
-The per-document stages (:data:`DOCUMENT_STEPS`: tokenize, label) run as one pass per batch of
-documents in worker processes or on a Dask cluster (``scheduler=``), cached per document
-(:func:`document_pass`); the corpus-level stages run in this process on whole tables.
+The per-document stages run as passes over batches of documents in worker processes or on a
+Dask cluster (``scheduler=``), cached per document (:func:`document_pass`): first
+:data:`DOCUMENT_STEPS` (tokenize, label), then, after the researcher's corrections,
+:data:`CLAIM_STEPS` (claims with their aspects, the codebook's matches) under a key of its
+own, so that editing the codebook does not tokenise the corpus again. The corpus-level stages
+(sub-themes, entities, comparisons) run in this process on whole tables.
 """
 from __future__ import annotations
 
@@ -92,27 +95,54 @@ def _label_step(tables: dict) -> dict:
     return tables
 
 
+def _claims_step(tables: dict) -> dict:
+    # the claims of the report's content sentences with their aspects, and the codebook's
+    # matches; republished copies are dropped afterwards, with the corpus in view
+    sents = tables.pop("sentences")
+    content = sents[sents["boilerplate"].fillna("").astype(str) == ""]
+    tables["claims"] = tag_aspects(split_claims(content), n_jobs=1)
+    tables["coded"] = code(content[["doc_id", "sentence_id", "text"]], n_jobs=1)
+    return tables
+
+
 DOCUMENT_STEPS = (("tokenize", _tokenize_step), ("label", _label_step))
+# The second pass: after the researcher's corrections (a corrected family changes the claims);
+# cached under its own key, so editing the codebook re-runs it, not the tokeniser.
+CLAIM_STEPS = (("claims", _claims_step), ("cluster", None))
 DOCUMENT_CACHE_FORMAT = 1
 BATCH_SENTENCES = 300  # sentences per task: spreads a task's fixed cost, keeps workers even
+
+
+def _run_steps(steps, sentences) -> dict:
+    import pyarrow as pa
+    tables = {"sentences": sentences}
+    for _, step in steps:
+        if step is not None:  # (a stage named for its code and data only)
+            tables = step(tables)
+    return {k: pa.Table.from_pandas(v, preserve_index=False) for k, v in tables.items()}
 
 
 def run_document_steps(sentences):
     """The per-document pass on one batch (what a worker runs): every step of
     :data:`DOCUMENT_STEPS` in turn, the tables returned as Arrow (compact to ship back)."""
-    import pyarrow as pa
-    tables = {"sentences": sentences}
-    for _, step in DOCUMENT_STEPS:
-        tables = step(tables)
-    return {k: pa.Table.from_pandas(v, preserve_index=False) for k, v in tables.items()}
+    return _run_steps(DOCUMENT_STEPS, sentences)
 
 
-def document_steps_fingerprint() -> str:
-    """A hash of what the per-document results depend on besides the document: the code and
-    data files of the stages in :data:`DOCUMENT_STEPS`, this module, underthesea's version."""
+def run_claim_steps(sentences):
+    """The second per-document pass on one batch of labelled sentences: :data:`CLAIM_STEPS`
+    (claims with aspects, codebook matches), as Arrow."""
+    return _run_steps(CLAIM_STEPS, sentences)
+
+
+def document_steps_fingerprint(steps=DOCUMENT_STEPS) -> str:
+    """A hash of what the per-document results of ``steps`` depend on besides the document: the
+    code and data files of the stages they are named for, this module, underthesea's version
+    (and, for a later pass, everything the first pass depends on)."""
     from dvlib.tokenize import underthesea_version
-    names = {n for n, _ in DOCUMENT_STEPS}
+    names = {n for n, _ in steps}
     h = hashlib.sha256(f"{DOCUMENT_CACHE_FORMAT} {underthesea_version()}".encode())
+    if steps is not DOCUMENT_STEPS:
+        h.update(document_steps_fingerprint().encode())
     for p in stage_files([s for s in STAGES if s.name in names]) + [Path(__file__)]:
         h.update(p.relative_to(config.PACKAGE_DIR).as_posix().encode())
         h.update(p.read_bytes())
@@ -136,18 +166,36 @@ def _arrow_to_frame(table):
     return frame
 
 
+# What each pass is: its steps, the name of the function the workers run, the table whose
+# cache entry is written last (it lists the others), the columns of a document's rows its key
+# hashes (None: all), and the name of its progress bar (and of its folder in the cache).
+_PASSES = {
+    "documents": (DOCUMENT_STEPS, "run_document_steps", "sentences", None, "documents"),
+    "claims": (CLAIM_STEPS, "run_claim_steps", "claims",
+               ["doc_id", "sentence_id", "sentence_index", "start", "end", "text", "boilerplate",
+                "family"], "claims"),
+}
+
+
 def document_pass(sentences, *, n_jobs: int | None = None, scheduler=None,
-                  progress: bool = True, cache: bool = True) -> dict:
-    """Run :data:`DOCUMENT_STEPS` on every document of ``sentences`` (the segment stage's
-    table) and return the tables they make ({"sentences": + tokens, terms, family ...}), rows
-    in input order, identical whether computed here, in workers, on Dask or read from cache.
+                  progress: bool = True, cache: bool = True, kind: str = "documents") -> dict:
+    """Run a per-document pass on every document of ``sentences`` and return the tables it
+    makes, rows in input order, identical whether computed here, in workers, on Dask or read
+    from cache. ``kind="documents"``: :data:`DOCUMENT_STEPS` on the segment stage's table
+    ({"sentences": + tokens, terms, family ...}); ``kind="claims"``: :data:`CLAIM_STEPS` on the
+    labelled (and corrected) sentences ({"claims": ..., "coded": ...}).
 
     Documents whose rows and stage code/data are unchanged are read from the per-document
-    cache (``cache_dir()/documents``, Arrow IPC); the others go to the workers in batches.
+    cache (``cache_dir()/<kind>``, Arrow IPC); the others go to the workers in batches.
     """
     import pyarrow as pa
     from dvlib.runtime.parallel import FrameCache, batches_by_size, map_batches
+    steps, worker, primary, key_columns, desc = _PASSES[kind]
+    worker = globals()[worker]  # looked up when called (tests stand in for it)
     if sentences.empty:
+        if kind == "claims":
+            out = {k: _arrow_to_frame(t) for k, t in run_claim_steps(sentences).items()}
+            return out
         return {"sentences": tokenize_and_label(sentences, n_jobs=1, progress=False)}
     sentences = sentences.reset_index(drop=True)
     ids = sentences["doc_id"].to_numpy()
@@ -155,18 +203,19 @@ def document_pass(sentences, *, n_jobs: int | None = None, scheduler=None,
     spans = list(zip(cuts, cuts[1:]))  # each document's rows (segment keeps them contiguous)
     if len({ids[a] for a, _ in spans}) != len(spans):
         raise ValueError("document_pass: a document's sentences are not contiguous")
-    base = document_steps_fingerprint().encode()
-    row_hash = pd.util.hash_pandas_object(sentences, index=False).to_numpy()
+    base = document_steps_fingerprint(steps).encode()
+    hashed = sentences if key_columns is None else sentences[key_columns]
+    row_hash = pd.util.hash_pandas_object(hashed, index=False).to_numpy()
     keys = [hashlib.sha256(base + row_hash[a:b].tobytes()).hexdigest() for a, b in spans]
-    store = FrameCache(config.cache_dir() / "documents")
+    store = FrameCache(config.cache_dir() / kind)
     results: list = [None] * len(spans)
-    if cache:  # the sentences entry lists the document's other tables in its metadata
+    if cache:  # the primary entry lists the document's other tables in its metadata
         for d, key in enumerate(keys):
-            first = store.get(f"{key}-sentences")
+            first = store.get(f"{key}-{primary}")
             if first is None:
                 continue
             others = (first.schema.metadata or {}).get(b"dvlib_tables", b"").decode().split()
-            got = {"sentences": first, **{n: store.get(f"{key}-{n}") for n in others}}
+            got = {primary: first, **{n: store.get(f"{key}-{n}") for n in others}}
             if all(v is not None for v in got.values()):
                 results[d] = got
     todo = [d for d in range(len(spans)) if results[d] is None]
@@ -177,8 +226,8 @@ def document_pass(sentences, *, n_jobs: int | None = None, scheduler=None,
         from dvlib.label import default_classifier
         from dvlib.tokenize import tokenize_sentence
         default_classifier(), tokenize_sentence("Ban Dân vận Tỉnh ủy")
-    for i, tables in map_batches(run_document_steps, batches, n_jobs=n_jobs, scheduler=scheduler,
-                                 sizes=[len(b) for b in batches], desc="documents",
+    for i, tables in map_batches(worker, batches, n_jobs=n_jobs, scheduler=scheduler,
+                                 sizes=[len(b) for b in batches], desc=desc,
                                  unit="sent", progress=progress):
         for name, table in tables.items():
             doc_col = table.column("doc_id").to_numpy(zero_copy_only=False)
@@ -189,12 +238,12 @@ def document_pass(sentences, *, n_jobs: int | None = None, scheduler=None,
                 results[d][name] = table.slice(a, n)
         for d in groups[i]:
             if cache:
-                others = [n for n in results[d] if n != "sentences"]
+                others = [n for n in results[d] if n != primary]
                 for name in others:
                     store.put(f"{keys[d]}-{name}", results[d][name])
-                first = results[d]["sentences"]  # written last: it marks the entry complete
+                first = results[d][primary]  # written last: it marks the entry complete
                 meta = {**(first.schema.metadata or {}), b"dvlib_tables": " ".join(others).encode()}
-                store.put(f"{keys[d]}-sentences", first.replace_schema_metadata(meta))
+                store.put(f"{keys[d]}-{primary}", first.replace_schema_metadata(meta))
     names = list(dict.fromkeys(n for r in results for n in r))
     return {n: _arrow_to_frame(pa.concat_tables([r[n] for r in results if n in r],
                                                 promote_options="default"))
@@ -263,25 +312,30 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
         sentences, fixes = correct(sentences, docs, paths)
         corpus.problems.extend(fixes)
     model_path = out / "models" / "subthemes.json" if out is not None else None
-    later = ["claims", "sub-themes", "entities", "codebook", "comparison tables"]
+    later = ["claims, aspects and codes", "sub-themes", "entities", "comparison tables"]
     if out is not None:
         later += (["figures"] if figures else []) + ["writing", "explorer and workbook"]
     bar = stage_bar(later, progress)
     content = content_sentences(sentences, docs)
-    with stage("claims", bar):
-        claims = split_claims(content)  # with each claim's terms, for the sub-themes
+    with stage("claims, aspects and codes", bar):
+        # a second per-document pass (workers or Dask, cached per document): claims with their
+        # terms and aspects, and the codebook's matches; then only original reports' content
+        second = document_pass(sentences, n_jobs=n_jobs, progress=progress, kind="claims",
+                               scheduler=scheduler or config.scheduler_address())
+        keep = set(content["sentence_id"])
+        claims, coded = (t[t["sentence_id"].isin(keep)].sort_values("doc_id", kind="stable")
+                         .reset_index(drop=True) for t in (second["claims"], second["coded"]))
     with stage("sub-themes", bar), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # settings are fixed here, not passed
         # sub-themes group claims (one point each); a sentence shows its main claim's
         claims, sentences, model, mapping = assign_subthemes(
             claims, sentences, model_path, refit=refit, random_state=RANDOM_STATE)
-        claims = claims.drop(columns="terms")
+        aspect_columns = ["aspects", "aspect_terms"]
+        claims = claims[[c for c in claims.columns if c not in aspect_columns + ["terms"]]
+                        + aspect_columns]
     content = content_sentences(sentences, docs)
     with stage("entities", bar):
         entities = extract(content)
-    with stage("codebook", bar):
-        coded = code(content, n_jobs=n_jobs)
-        claims = tag_aspects(claims, n_jobs=n_jobs)
     result = Analysis(documents=docs, sentences=sentences, boilerplate=corpus.boilerplate,
                       entities=entities, coded=coded, claims=claims,
                       topics=actual_sizes(model.topics_frame(), claims),

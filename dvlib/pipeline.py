@@ -109,6 +109,9 @@ DOCUMENT_STEPS = (("tokenize", _tokenize_step), ("label", _label_step))
 # The second pass: after the researcher's corrections (a corrected family changes the claims);
 # cached under its own key, so editing the codebook re-runs it, not the tokeniser.
 CLAIM_STEPS = (("claims", _claims_step), ("cluster", None))
+# what the second pass reads (only these travel to the workers: not the evidence strings)
+CLAIM_INPUT_COLUMNS = ["doc_id", "sentence_id", "sentence_index", "paragraph_index", "start",
+                       "end", "text", "boilerplate", "tokens", "terms", "family"]
 DOCUMENT_CACHE_FORMAT = 1
 BATCH_SENTENCES = 300  # sentences per task: spreads a task's fixed cost, keeps workers even
 
@@ -320,8 +323,9 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
     with stage("claims, aspects and codes", bar):
         # a second per-document pass (workers or Dask, cached per document): claims with their
         # terms and aspects, and the codebook's matches; then only original reports' content
-        second = document_pass(sentences, n_jobs=n_jobs, progress=progress, kind="claims",
-                               scheduler=scheduler or config.scheduler_address())
+        needed = [c for c in CLAIM_INPUT_COLUMNS if c in sentences.columns]
+        second = document_pass(sentences[needed], n_jobs=n_jobs, progress=progress,
+                               kind="claims", scheduler=scheduler or config.scheduler_address())
         keep = set(content["sentence_id"])
         claims, coded = (t[t["sentence_id"].isin(keep)].sort_values("doc_id", kind="stable")
                          .reset_index(drop=True) for t in (second["claims"], second["coded"]))

@@ -125,3 +125,15 @@ def package_version() -> str:
         return md.version("dvlib")
     except md.PackageNotFoundError:
         return "0+unknown"
+
+
+def today():
+    """Today's date, or the date of ``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC) when it is
+    set: the reproducible-builds convention, so that a brief made twice from the same analysis
+    is the same file (the tests pin it to compare briefs with a stored reference)."""
+    from datetime import date, datetime, timezone
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.today()
+

@@ -85,14 +85,27 @@ def build_seed_outputs(corpus: Path, out: Path) -> Path:
     """Analyse ``corpus`` into ``out`` and write the vi and en briefs, as the CLI does, from the
     corpus's parent folder (documents.csv records the path as given: ``corpus/...``)."""
     import contextlib
+    import os
     from dvlib.cli import main
     out = Path(out).resolve()
-    with contextlib.chdir(Path(corpus).resolve().parent):
-        assert main(["analyze", Path(corpus).name, "--out", str(out), "--force", "--quiet"]) == 0
-        for lang in ("vi", "en"):
-            assert main(["brief", "--corpus", Path(corpus).name, "--out", str(out),
-                         "--lang", lang, "--quiet"]) == 0
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = REFERENCE_EPOCH  # the briefs say when they were made
+    try:
+        with contextlib.chdir(Path(corpus).resolve().parent):
+            assert main(["analyze", Path(corpus).name, "--out", str(out), "--force", "--quiet"]) == 0
+            for lang in ("vi", "en"):
+                assert main(["brief", "--corpus", Path(corpus).name, "--out", str(out),
+                             "--lang", lang, "--quiet"]) == 0
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
     return out
+
+
+# The date the briefs of the reference run carry (2026-12-07 00:00 UTC): any day's run compares.
+REFERENCE_EPOCH = "1796601600"
 
 
 REFERENCE = Path(__file__).resolve().parent / "data" / "reference"

@@ -576,3 +576,16 @@ def test_indicator_values_read_naturally():
     assert B.format_value("136000000000.0", en) == "136,000,000,000"
     assert (B.format_value(12.5, vi), B.format_value(12.5, en)) == ("12,5", "12.5")
     assert B.format_value(float("nan"), en) == "" and B.format_value("2/3", en) == "2/3"
+
+
+def test_the_date_a_brief_carries_follows_source_date_epoch(monkeypatch):
+    """Reproducible briefs: SOURCE_DATE_EPOCH (seconds, UTC) fixes the date the brief says it
+    was made; without it, today."""
+    import datetime
+    from dvlib import config
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796601600")
+    assert config.today() == datetime.date(2026, 12, 7)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "not a number")
+    assert config.today() == datetime.date.today()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert config.today() == datetime.date.today()

@@ -12,6 +12,7 @@ from typing import Mapping, Sequence
 
 import pandas as pd
 
+from dvlib import config
 from dvlib.config import data_file
 from dvlib.report.brief.blocks import (Block, Bullets, Figure, Heading, Paragraph, Section, Table,
                                        labels)
@@ -187,7 +188,7 @@ def build_claims_brief(documents: pd.DataFrame, sentences: pd.DataFrame, claims:
     chosen = resolve_provinces(docs, provinces)
     if isinstance(generated, _date):
         generated = generated.isoformat()
-    generated = generated or _date.today().isoformat()
+    generated = generated or config.today().isoformat()
     sents = sentences.copy()
     for col in ("doc_id", "sentence_id", "text"):
         sents[col] = blank_str(sents[col]) if col in sents.columns else ""

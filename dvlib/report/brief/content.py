@@ -21,6 +21,7 @@ from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from dvlib import config
 from dvlib.cluster.codebook import CodebookError, load_codebook
 from dvlib.report.brief.blocks import (Block, Bullets, Claim, Heading, Paragraph, Quote,  # noqa: F401
                                        Run, Section, Table, labels)
@@ -300,7 +301,7 @@ def build_brief(documents: pd.DataFrame, sentences: pd.DataFrame,
     figs = {str(name): load_png(str(name), path) for name, path in (figures or {}).items()}
     if isinstance(generated, _date):
         generated = generated.isoformat()
-    generated = generated or _date.today().isoformat()
+    generated = generated or config.today().isoformat()
     title = title or L["title"]
 
     reports, n_reports, per_province = reports_section(docs, chosen, L)

@@ -110,8 +110,8 @@ DOCUMENT_STEPS = (("tokenize", _tokenize_step), ("label", _label_step))
 # cached under its own key, so editing the codebook re-runs it, not the tokeniser.
 CLAIM_STEPS = (("claims", _claims_step), ("cluster", None))
 # what the second pass reads (only these travel to the workers: not the evidence strings)
-CLAIM_INPUT_COLUMNS = ["doc_id", "sentence_id", "sentence_index", "paragraph_index", "start",
-                       "end", "text", "boilerplate", "tokens", "terms", "family"]
+CLAIM_INPUT_COLUMNS = ["doc_id", "sentence_id", "sentence_index", "start", "end", "text",
+                       "boilerplate", "family", "tokens", "terms"]
 DOCUMENT_CACHE_FORMAT = 1
 BATCH_SENTENCES = 300  # sentences per task: spreads a task's fixed cost, keeps workers even
 
@@ -174,9 +174,9 @@ def _arrow_to_frame(table):
 # hashes (None: all), and the name of its progress bar (and of its folder in the cache).
 _PASSES = {
     "documents": (DOCUMENT_STEPS, "run_document_steps", "sentences", None, "documents"),
+    # (tokens and terms follow from the text and the first pass's code, which the key hashes)
     "claims": (CLAIM_STEPS, "run_claim_steps", "claims",
-               ["doc_id", "sentence_id", "sentence_index", "start", "end", "text", "boilerplate",
-                "family"], "claims"),
+               [c for c in CLAIM_INPUT_COLUMNS if c not in ("tokens", "terms")], "claims"),
 }
 
 
@@ -197,8 +197,7 @@ def document_pass(sentences, *, n_jobs: int | None = None, scheduler=None,
     worker = globals()[worker]  # looked up when called (tests stand in for it)
     if sentences.empty:
         if kind == "claims":
-            out = {k: _arrow_to_frame(t) for k, t in run_claim_steps(sentences).items()}
-            return out
+            return {k: _arrow_to_frame(t) for k, t in run_claim_steps(sentences).items()}
         return {"sentences": tokenize_and_label(sentences, n_jobs=1, progress=False)}
     sentences = sentences.reset_index(drop=True)
     ids = sentences["doc_id"].to_numpy()
@@ -225,7 +224,8 @@ def document_pass(sentences, *, n_jobs: int | None = None, scheduler=None,
     sizes = [spans[d][1] - spans[d][0] for d in todo]
     groups = [[todo[j] for j in g] for g in batches_by_size(sizes, BATCH_SENTENCES)]
     batches = [sentences.iloc[spans[g[0]][0]:spans[g[-1]][1]] for g in groups]
-    if batches and not scheduler:  # forked workers inherit the classifier and the CRF model
+    if batches and not scheduler and kind == "documents":
+        # forked workers inherit the classifier and the CRF model
         from dvlib.label import default_classifier
         from dvlib.tokenize import tokenize_sentence
         default_classifier(), tokenize_sentence("Ban Dân vận Tỉnh ủy")

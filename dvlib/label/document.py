@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from dvlib.label.function import FUNCTION_FILE
 from dvlib.text.data import read_yaml
-
-FUNCTION_FILE = "family_function.yaml"
 
 
 _REPORT_TITLE = re.compile(

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from dvlib.cluster.codebook import Code, Codebook, load_codebook
+from dvlib.cluster.codebook import SYLLABLE, Code, Codebook, first_syllables, load_codebook
 from dvlib.config import data_file
 from dvlib.text.normalize import match_form, nfc
 
@@ -46,6 +46,7 @@ class CodeRules:
     no_lift: frozenset       # weak terms a topic position does not lift
     exclude: list[re.Pattern]
     patterns: list[re.Pattern]
+    firsts: frozenset | None  # first syllables of the terms (None: a term starts otherwise)
 
 
 @dataclass
@@ -86,7 +87,8 @@ def load_aspect_rules(codebook: Codebook | None = None,
         codes.append(CodeRules(code=code, matcher=matcher, terms=terms, weights=weights,
                                no_lift=frozenset(match_form(t).strip() for t in spec.get("no_lift", [])),
                                exclude=_compile_all(spec.get("exclude")),
-                               patterns=_compile_all(spec.get("patterns"))))
+                               patterns=_compile_all(spec.get("patterns")),
+                               firsts=first_syllables(full)))
     return AspectRules(threshold=float(raw.get("threshold", 1.0)), masks=masks,
                        title_masks=model_free,
                        topic_before=re.compile(raw["topic_before"]), codes=codes)
@@ -95,6 +97,11 @@ def load_aspect_rules(codebook: Codebook | None = None,
 @lru_cache(maxsize=2)
 def _default_rules() -> AspectRules:
     return load_aspect_rules()
+
+
+@lru_cache(maxsize=4096)
+def _term_form(term: str) -> str:
+    return match_form(term).strip()
 
 
 def _masked(mf: str, patterns) -> str:
@@ -117,19 +124,25 @@ def claim_aspects(text: str, family: str = "", rules: AspectRules | None = None)
     mf = match_form(text)
     masks = rules.masks + ([] if family == "model" else rules.title_masks)
     form = _masked(mf, masks)
+    syllables = set(SYLLABLE.findall(form))
     found: dict[str, list[str]] = {}
     for cr in rules.codes:
         score: dict[str, float] = {}   # distinct term -> best weight
         words: list[str] = []
-        excluded = [(m.start(), m.end()) for p in cr.exclude for m in p.finditer(form)]
         for p in cr.patterns:
             for m in p.finditer(form):
                 score["pattern:" + p.pattern] = 1.0
                 words.append(text[m.start():m.end()])
-        for m in cr.matcher.finditer(form):
+        # Most codes have none of their terms' first syllables in a claim: skip their regex
+        # (three fifths of the tagging time), as code_sentences does.
+        hits = ([] if cr.firsts is not None and cr.firsts.isdisjoint(syllables)
+                else list(cr.matcher.finditer(form)))
+        excluded = ([(m.start(), m.end()) for p in cr.exclude for m in p.finditer(form)]
+                    if hits else [])
+        for m in hits:
             if _overlaps(m.start(), m.end(), excluded):
                 continue
-            term = match_form(cr.terms[int(m.lastgroup[1:])]).strip()
+            term = _term_form(cr.terms[int(m.lastgroup[1:])])
             weight = cr.weights.get(term, 1.0)
             start = m.start()
             if weight < 1.0 and term not in cr.no_lift:

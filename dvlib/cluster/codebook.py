@@ -115,15 +115,15 @@ def _compile_code(code: Code) -> tuple[re.Pattern, list[str]]:
     return rx, terms
 
 
-_SYLLABLE = re.compile(r"\w+")
+SYLLABLE = re.compile(r"\w+")
 
 
-def _first_syllables(code: Code) -> frozenset[str] | None:
+def first_syllables(code: Code) -> frozenset[str] | None:
     """The first syllable of each term (match form); None if a term starts with punctuation."""
     firsts = set()
     for term in code.terms:
         form = match_form(term).strip()
-        m = _SYLLABLE.match(form)
+        m = SYLLABLE.match(form)
         if m is None:
             return None
         firsts.add(m.group(0))
@@ -198,7 +198,7 @@ def code_sentences(sentences: pd.DataFrame, codebook: Codebook | None = None,
     non-empty ``boilerplate`` column) are skipped unless ``skip_boilerplate`` is False.
     """
     codebook = codebook if codebook is not None else load_codebook()
-    compiled = [(code, *codebook.pattern(code), _first_syllables(code)) for code in codebook.codes]
+    compiled = [(code, *codebook.pattern(code), first_syllables(code)) for code in codebook.codes]
     rows = []
     frame = sentences
     if skip_boilerplate and "boilerplate" in frame.columns:
@@ -208,7 +208,7 @@ def code_sentences(sentences: pd.DataFrame, codebook: Codebook | None = None,
             continue
         text = nfc(text)
         form = match_form(text)  # same length as the NFC text, so spans carry over
-        syllables = set(_SYLLABLE.findall(form))
+        syllables = set(SYLLABLE.findall(form))
         for code, rx, terms, firsts in compiled:
             # A match starts at a whole syllable that begins one of the code's terms: skipping
             # codes none of whose first syllables occur changes nothing and saves the regex.

@@ -20,6 +20,8 @@ rules j (scored once as held out) and h became development sets, and k (16 texts
 before the round began) took j's place among the held-out sets. For the fourth round k
 (scored once as held out after the third) became a development set and l (16 texts, aspects
 labelled blind before the fourth round began, never read) took its place: held out a, c, g, l.
+Set m (16 texts, aspects labelled blind after the fourth round was final) is held out too,
+scored once with the fourth round's rules.
 
 Held-out sets (a, c, g) are a test: run them once, at the end (``--sets a c``), never while
 developing rules. Development: ``--sets seed b``. ``--write`` stores the figures of the sets
@@ -44,14 +46,15 @@ TEXTS = {"seed": ROOT / "corpus", "a": ROOT / "evaluation" / "texts" / "a",
          "b": ROOT / "evaluation" / "texts" / "b", "c": ROOT / "evaluation" / "texts" / "c",
          "g": ROOT / "evaluation" / "texts" / "g", "h": ROOT / "evaluation" / "texts" / "h",
          "i": ROOT / "evaluation" / "texts" / "i", "j": ROOT / "evaluation" / "texts" / "j",
-         "k": ROOT / "evaluation" / "texts" / "k", "l": ROOT / "evaluation" / "texts" / "l"}
+         "k": ROOT / "evaluation" / "texts" / "k", "l": ROOT / "evaluation" / "texts" / "l",
+         "m": ROOT / "evaluation" / "texts" / "m"}
 GOLD_FILES = {"seed": "claims_gold.csv", "a": "claims_gold.csv", "b": "claims_gold_b.csv",
               "c": "claims_gold_c.csv", "g": "claims_gold_g.csv", "h": "claims_gold_h.csv",
               "i": "claims_gold_i.csv", "j": "claims_gold_j.csv", "k": "claims_gold_k.csv",
-              "l": "claims_gold_l.csv"}
+              "l": "claims_gold_l.csv", "m": "claims_gold_m.csv"}
 ROLE = {"seed": "development", "b": "development", "a": "held out", "c": "held out",
         "g": "held out", "h": "development", "i": "development", "j": "development",
-        "k": "development", "l": "held out"}
+        "k": "development", "l": "held out", "m": "held out"}
 SCORES_FILE = ROOT / "dvlib" / "data" / "aspect_scores.json"
 
 

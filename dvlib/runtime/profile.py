@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from dvlib import config
+from dvlib.runtime.gc import release_memory
 
 
 def stage_bar(names, progress: bool = True):
@@ -23,13 +24,14 @@ def stage_bar(names, progress: bool = True):
 
 @contextlib.contextmanager
 def stage(name: str, bar=None):
-    """A stage of the run: shown on ``bar`` (see :func:`stage_bar`) when given; with
+    """A stage of the run (its freed memory returned to the system at the end): shown on ``bar`` (see :func:`stage_bar`) when given; with
     DVLIB_PROFILE=1, its wall time and this process's memory printed to stderr (how the
     benchmark's figures break down)."""
     if bar is not None:
         bar.set_description_str(f"corpus tables: {name}")
     t = time.perf_counter()
     yield
+    release_memory()  # what the stage freed goes back to the system before the next one
     if bar is not None:
         bar.update(1)
     if not config.profile_enabled():

@@ -190,3 +190,28 @@ def test_codes_vs_subthemes_on_the_seed_adds_up(codebook, seed):
     pairs = pairs[pairs["subtheme"] != ""].drop_duplicates(["sentence_id", "code"])
     assert int(table.to_numpy().sum()) == len(pairs)
     assert set(table.columns) == {"limitation-1", "priority-1", "model-1", "achievement-1"}
+
+
+def test_trying_terms_only_where_they_can_begin_finds_what_a_full_scan_finds(codebook, seed):
+    """find_terms (the codebook and the aspect tagger try a code's regex only at syllables that
+    begin one of its terms) must give exactly the matches of rx.finditer over the whole text."""
+    from dvlib.cluster.aspects import load_aspect_rules
+    from dvlib.cluster.codebook import find_terms, first_syllables, syllable_starts
+    matchers = [(codebook.pattern(c)[0], first_syllables(c)) for c in codebook.codes]
+    matchers += [(cr.matcher, cr.firsts) for cr in load_aspect_rules(codebook).codes]
+    snippets = [
+        "Công tác giám sát , phản biện xã hội và QP-AN được tăng cường.",   # punctuation inside terms
+        "Ban ninh, an ninh trật tự; ANTT ở khu dân cư giữ vững.",          # a term inside a syllable
+        "Công tác dân vận chính quyền, công tác dân vận khéo: công tác tuyên truyền.",  # overlapping starts
+        "Thực hiện Quy chế dân chủ ở cơ sở, hoà giải, thuỷ lợi, nông thôn mới",        # old tone marks
+        unicodedata.normalize("NFD", "Hỗ trợ hộ nghèo, hộ cận nghèo xây nhà Đại đoàn kết"),
+    ]
+    compared = 0
+    for text in list(seed["text"]) + snippets:
+        form = match_form(nfc(text))
+        starts = syllable_starts(form)
+        for rx, firsts in matchers:
+            full = [m.span() for m in rx.finditer(form)]
+            assert [m.span() for m in find_terms(rx, form, firsts, starts)] == full, (text, rx.pattern[:60])
+            compared += len(full)
+    assert compared > 300  # the seeds hold hundreds of codebook matches

@@ -76,18 +76,34 @@ def _unit_seed(random_state: int, unit_value: str) -> np.random.Generator:
 
 
 def _bootstrap_counts(ind: np.ndarray, doc_ids: np.ndarray, n_boot: int,
-                      rng: np.random.Generator) -> np.ndarray:
+                      rng: np.random.Generator, chunk_cells: int = 4_000_000) -> np.ndarray:
     """Counts per value in ``n_boot`` resamples, stratified by report.
 
-    Each report's sentences are drawn with replacement, keeping the report's size; a draw of
-    m sentences is a multinomial weight vector over them, so one matrix product per report.
+    Each report's sentences are drawn with replacement, keeping the report's size: every
+    sentence slot draws a row of its own report uniformly. All reports at once, a chunk of
+    resamples at a time: the draws become a resample x row multiplicity matrix (one bincount)
+    and one matrix product gives the counts. (One multinomial per report and resample was
+    five times slower at 10,000 reports; the distribution is the same.)
     """
-    total = np.zeros((n_boot, ind.shape[1]), dtype=np.int64)
-    for doc in pd.unique(doc_ids):
-        rows = ind[doc_ids == doc]
-        m = len(rows)
-        weights = rng.multinomial(m, np.full(m, 1.0 / m), size=n_boot)
-        total += weights @ rows
+    n, k = ind.shape
+    total = np.zeros((n_boot, k), dtype=np.int64)
+    if n == 0 or n_boot <= 0:
+        return total
+    # rows grouped by report, in first-seen order: each slot draws within its report's block
+    codes, first = pd.factorize(doc_ids)
+    order = np.argsort(codes, kind="stable")
+    rows = ind[order].astype(np.int64)
+    sizes = np.bincount(codes, minlength=len(first))
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    slot_start = np.repeat(starts, sizes)
+    slot_size = np.repeat(sizes, sizes)
+    step = max(1, min(n_boot, chunk_cells // n))
+    for lo in range(0, n_boot, step):
+        b = min(step, n_boot - lo)
+        pick = slot_start + (rng.random((b, n)) * slot_size).astype(np.int64)
+        pick += (np.arange(b, dtype=np.int64) * n)[:, None]
+        weights = np.bincount(pick.ravel(), minlength=b * n).reshape(b, n)
+        total[lo:lo + b] = weights @ rows
     return total
 
 

@@ -62,11 +62,12 @@ from dvlib.stages import (BASE_CODE, STAGES, WORKBENCH_FILES, Stage,  # noqa: F4
 from dvlib.tokenize import tokenize
 
 
-def load_corpus(paths: Iterable[str | Path] | str | Path, progress: bool = True) -> Corpus:
+def load_corpus(paths: Iterable[str | Path] | str | Path, progress: bool = True,
+                n_jobs: int | None = None) -> Corpus:
     """Load and segment: every report under ``paths`` as documents, sentences and boilerplate
     tables (what ``load`` then ``segment`` give, with the documents completed: sentence counts,
-    content, republished copies)."""
-    corpus = load(paths, progress=progress)
+    content, republished copies); reading in ``n_jobs`` workers (default: every core)."""
+    corpus = load(paths, progress=progress, n_jobs=n_jobs)
     if "text" not in corpus.documents:  # nothing could be read
         return corpus
     sentences = segment(corpus.documents, corpus.boilerplate)
@@ -297,7 +298,7 @@ def analyze(paths: Iterable[str | Path] | str | Path, out_dir: str | Path | None
         return saved
 
     with stage("load corpus"):
-        corpus = load_corpus(paths, progress=progress)
+        corpus = load_corpus(paths, progress=progress, n_jobs=n_jobs)
     docs = corpus.documents
     if docs.empty:  # nothing readable: leave any earlier outputs as they are
         return Analysis(documents=docs, sentences=corpus.sentences, boilerplate=corpus.boilerplate,

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
-from tqdm.auto import tqdm
 
 from dvlib.load import boilerplate as _bp
 from dvlib.load import guard as _guard
@@ -24,10 +23,16 @@ from dvlib.load.gazetteer import canonical_province
 from dvlib.load.duplicates import find_duplicates
 from dvlib.load.files import MANIFEST_NAME, SUPPORTED_SUFFIXES, report_files
 from dvlib.load.manifest import read_manifest
+from dvlib.runtime.parallel import map_batches
 from dvlib.schema import DOCUMENT_COLUMNS, SENTENCE_COLUMNS
 
 
 BOILERPLATE_COLUMNS = ["doc_id", "start", "end", "kind", "text"]
+# Reading, marking site furniture and inferring metadata are per report: in worker processes
+# for a corpus of this many reports or more (below, the pool's start-up costs more than it
+# saves), this many reports per task.
+MIN_REPORTS_FOR_POOL = 200
+REPORTS_PER_TASK = 50
 
 
 @dataclass
@@ -81,19 +86,60 @@ def _doc_id(raw_sha: str, name: str, taken: set[str]) -> str:
     return doc_id
 
 
-def read_documents(files: list[tuple[Path, str]], progress: bool = True
-                   ) -> tuple[pd.DataFrame, list[str]]:
+def _read_batch(paths: list[Path]) -> list[tuple]:
+    """Worker: each file read, its site furniture found and masked; or its one-line problem.
+    (``(result, problem, spans, masked text)``; the exception itself is not sent back.)"""
+    out = []
+    for path in paths:
+        try:
+            res = _read.read_report(path)
+        except _read.ReportError as exc:
+            out.append((None, str(exc), None, None))
+            continue
+        spans = _bp.find_boilerplate(res.text)
+        out.append((res, None, spans, _bp.mask_boilerplate(res.text, spans)))
+    return out
+
+
+def _in_batches(func, batches: list, sizes: list[int], progress: bool, desc: str,
+                n_jobs: int | None) -> list:
+    """``func`` (which returns a list per batch) over ``batches``, in worker processes for a
+    corpus of MIN_REPORTS_FOR_POOL reports or more; the lists concatenated in input order."""
+    jobs = n_jobs if sum(sizes) >= MIN_REPORTS_FOR_POOL else 1
+    done: dict[int, list] = {}
+    for i, part in map_batches(func, batches, n_jobs=jobs, sizes=sizes, desc=desc,
+                               unit="report", progress=progress):
+        done[i] = part
+    return [x for i in range(len(batches)) for x in done[i]]
+
+
+def _cut(n: int) -> list[slice]:
+    return [slice(i, i + REPORTS_PER_TASK) for i in range(0, n, REPORTS_PER_TASK)]
+
+
+def read_documents(files: list[tuple[Path, str]], progress: bool = True,
+                   n_jobs: int | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Read each file: the documents table (one row per readable report; ``read_notes`` says
     what was repaired or looks wrong) and the problems: one line per file not read, and a
     line starting "note: " per report read with a note (bytes replaced, mojibake repaired,
     not Vietnamese). File names are stored and printed escaped (:func:`guard.printable`)."""
-    rows, problems, taken = [], [], set()
-    for path, given in tqdm(files, desc="reading reports", unit="report", disable=not progress):
-        try:
-            res = _read.read_report(path)
-        except _read.ReportError as exc:
-            problems.append(str(exc))
+    return _read_files(files, progress, n_jobs)[:2]
+
+
+def _read_files(files, progress, n_jobs) -> tuple[pd.DataFrame, list[str], list, list]:
+    """:func:`read_documents`, and per row its site furniture (spans) and its text with them
+    masked (found in the same worker pass)."""
+    rows, problems, taken, spans, masked = [], [], set(), [], []
+    paths = [path for path, _ in files]
+    cut = _cut(len(paths))
+    results = _in_batches(_read_batch, [paths[c] for c in cut], [len(paths[c]) for c in cut],
+                          progress, "reading reports", n_jobs)
+    for (path, given), (res, problem, found, mask) in zip(files, results):
+        if res is None:
+            problems.append(problem)
             continue
+        spans.append(found)
+        masked.append(mask)
         shown = _guard.printable(given)
         problems.extend(f"note: {shown}: {n}" for n in res.notes)
         rows.append({
@@ -106,18 +152,27 @@ def read_documents(files: list[tuple[Path, str]], progress: bool = True
         })
     cols = ["doc_id", "file", "path_resolved", "format", "encoding", "text",
             "title_hint", "date_hint", "url_hint", "outlet_hint", "read_notes"]
-    return pd.DataFrame(rows, columns=cols), problems
+    return pd.DataFrame(rows, columns=cols), problems, spans, masked
 
 
-def load(paths: Iterable[str | Path] | str | Path, progress: bool = True) -> Corpus:
+def _metadata_batch(batch: tuple) -> list[dict]:
+    """Worker: the metadata rows of some documents (with the manifest rows that describe them)."""
+    docs, mrows = batch
+    return _meta.metadata_frame(docs, mrows).to_dict("records")
+
+
+def load(paths: Iterable[str | Path] | str | Path, progress: bool = True,
+         n_jobs: int | None = None) -> Corpus:
     """The load stage: read every report under ``paths`` (files and folders; a folder's
     ``manifest.csv`` describes its files) into a documents table with metadata (manifest
     first, inferred second, with evidence) and the boilerplate table. Segmenting into sentences
-    is the next stage (:func:`dvlib.segment.segment`)."""
+    is the next stage (:func:`dvlib.segment.segment`). Reading and metadata run in ``n_jobs``
+    worker processes (default: every core) for a corpus of ``MIN_REPORTS_FOR_POOL`` reports
+    or more; the tables are the same."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files, manifest, problems = discover(paths)
-    docs, read_problems = read_documents(files, progress=progress)
+    docs, read_problems, found, masked = _read_files(files, progress, n_jobs)
     problems.extend(read_problems)
     if docs.empty:
         return Corpus(documents=pd.DataFrame(columns=DOCUMENT_COLUMNS),
@@ -125,12 +180,8 @@ def load(paths: Iterable[str | Path] | str | Path, progress: bool = True) -> Cor
                       boilerplate=pd.DataFrame(columns=BOILERPLATE_COLUMNS),
                       problems=problems or ["no reports found"])
 
-    span_rows, masked = [], []
-    for doc_id, text in zip(docs["doc_id"], docs["text"]):
-        spans = _bp.find_boilerplate(text)
-        span_rows.extend({"doc_id": doc_id, "start": s.start, "end": s.end, "kind": s.kind,
-                          "text": s.text} for s in spans)
-        masked.append(_bp.mask_boilerplate(text, spans))
+    span_rows = [{"doc_id": doc_id, "start": s.start, "end": s.end, "kind": s.kind, "text": s.text}
+                 for doc_id, spans in zip(docs["doc_id"], found) for s in spans]
     docs["masked_text"] = masked
     spans = pd.DataFrame(span_rows, columns=BOILERPLATE_COLUMNS)
 
@@ -142,7 +193,11 @@ def load(paths: Iterable[str | Path] | str | Path, progress: bool = True) -> Cor
     spans = spans[spans["doc_id"].isin(docs["doc_id"])].reset_index(drop=True)
 
     mrows = manifest.merge(docs[["doc_id", "path_resolved"]], on="path_resolved", how="inner")
-    meta = _meta.metadata_frame(docs, mrows)
+    cut = _cut(len(docs))
+    parts = [(docs.iloc[c], mrows[mrows["doc_id"].isin(docs["doc_id"].iloc[c])]) for c in cut]
+    meta = pd.DataFrame(_in_batches(_metadata_batch, parts, [len(p[0]) for p in parts],
+                                    progress, "metadata", n_jobs),
+                        columns=["doc_id"] + _meta.METADATA_COLUMNS)
     docs = docs.merge(meta, on="doc_id", how="left", suffixes=("", "_meta"))
 
     return Corpus(documents=docs, sentences=pd.DataFrame(columns=SENTENCE_COLUMNS),

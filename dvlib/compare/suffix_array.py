@@ -97,39 +97,67 @@ def lcp_intervals(lcp: np.ndarray, min_value: int) -> np.ndarray:
     return np.array(out, dtype=np.int64).reshape(-1, 3)
 
 
-def char_ngrams(forms: list[str], k: int = 5) -> sparse.csr_matrix:
+def char_ngrams(forms: list[str], k: int = 5, chunk_chars: int = 2_000_000) -> sparse.csr_matrix:
     """Binary matrix: which character k-grams each string contains (as CountVectorizer's
-    ``analyzer="char"`` would list them), built with numpy on all strings at once.
+    ``analyzer="char"`` would list them), built with numpy.
 
-    Memory is a few arrays as long as the corpus's characters, so each is kept as small as it
-    can be (32-bit codes and columns) and freed as soon as it is used; the rows come out in
-    order, so the CSR matrix is assembled directly (no COO copy)."""
+    Memory stays near the size of the result: the strings are read ``chunk_chars``
+    characters at a time, three times (the alphabet; the distinct k-grams, whose sorted
+    codes number the columns; the columns of each row), instead of holding several arrays as
+    long as the corpus's characters at once (1-2 GB at 10,000 reports)."""
     m = len(forms)
     lengths = np.array([len(f) for f in forms], dtype=np.int64)
-    chars = np.frombuffer("".join(forms).encode("utf-32-le"), dtype=np.uint32)
-    present = np.zeros(int(chars.max()) + 1 if len(chars) else 1, dtype=bool)
-    present[chars] = True
-    code = np.cumsum(present, dtype=np.int32)[chars]  # dense character codes from 1
-    del chars
-    starts = np.r_[0, np.cumsum(lengths)[:-1]]
     counts = np.maximum(lengths - k + 1, 0)
-    where, _ = ranges(starts, starts + counts)  # k-gram starts, row by row
-    bits = max(int(code.max()).bit_length(), 1) if len(code) else 1
-    if bits * k <= 62:
+    indptr = np.r_[0, np.cumsum(counts)]
+    chunks = list(batches(np.maximum(lengths, 1), chunk_chars))
+
+    def chars_of(lo, hi):
+        return np.frombuffer("".join(forms[lo:hi]).encode("utf-32-le"), dtype=np.uint32)
+
+    top = max((int(chars_of(lo, hi).max(initial=0)) for lo, hi in chunks), default=0)
+    present = np.zeros(top + 1, dtype=bool)
+    for lo, hi in chunks:
+        present[chars_of(lo, hi)] = True
+    dense = np.cumsum(present, dtype=np.int64)  # dense character codes from 1
+    bits = max(int(dense[-1]).bit_length(), 1)
+    if bits * k > 62:  # a very large alphabet: number the k-grams by repeated pairing
+        return _char_ngrams_paired(forms, k, dense)
+
+    def keys_of(lo, hi):
+        code = dense[chars_of(lo, hi)]
+        starts = np.r_[0, np.cumsum(lengths[lo:hi])[:-1]]
+        where, _ = ranges(starts, starts + counts[lo:hi])  # k-gram starts, row by row
         key = np.zeros(len(where), dtype=np.int64)
         for j in range(k):
             key <<= bits
             key |= code[where + j]
-    else:  # a very large alphabet: number the k-grams exactly by repeated pairing
-        key = code[where].astype(np.int64)
-        for j in range(1, k):
-            key = np.unique(key * (int(code.max()) + 1) + code[where + j], return_inverse=True)[1]
-    del code, where
-    col = pd.factorize(key)[0].astype(np.int32)  # hashing: linear time; column order is free
-    del key
-    indptr = np.r_[0, np.cumsum(counts)]
+        return key
+
+    vocab = distinct(np.concatenate([distinct(keys_of(lo, hi)) for lo, hi in chunks] or
+                                    [np.zeros(0, dtype=np.int64)]))
+    col = np.empty(int(indptr[-1]), dtype=np.int32)
+    for lo, hi in chunks:
+        col[indptr[lo]:indptr[hi]] = np.searchsorted(vocab, keys_of(lo, hi))
     x = sparse.csr_matrix((np.ones(len(col), dtype=np.int32), col, indptr),
-                          shape=(m, int(col.max()) + 1 if len(col) else 0))
+                          shape=(m, len(vocab)))
+    x.sum_duplicates()
+    x.data[:] = 1
+    return x
+
+
+def _char_ngrams_paired(forms: list[str], k: int, dense: np.ndarray) -> sparse.csr_matrix:
+    """:func:`char_ngrams` for an alphabet too large to pack k codes in 62 bits (all at once)."""
+    lengths = np.array([len(f) for f in forms], dtype=np.int64)
+    code = dense[np.frombuffer("".join(forms).encode("utf-32-le"), dtype=np.uint32)]
+    starts = np.r_[0, np.cumsum(lengths)[:-1]]
+    counts = np.maximum(lengths - k + 1, 0)
+    where, _ = ranges(starts, starts + counts)
+    key = code[where].astype(np.int64)
+    for j in range(1, k):
+        key = np.unique(key * (int(code.max()) + 1) + code[where + j], return_inverse=True)[1]
+    col = pd.factorize(key)[0].astype(np.int32)
+    x = sparse.csr_matrix((np.ones(len(col), dtype=np.int32), col, np.r_[0, np.cumsum(counts)]),
+                          shape=(len(forms), int(col.max()) + 1 if len(col) else 0))
     x.sum_duplicates()
     x.data[:] = 1
     return x

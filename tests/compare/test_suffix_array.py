@@ -59,3 +59,12 @@ def test_components_equal_brute_force_jaccard():
                 parent[find(i)] = find(j)
         for i, j in itertools.combinations(range(len(SENTENCES)), 2):
             assert (label[i] == label[j]) == (find(i) == find(j)), (t, i, j)
+
+
+def test_char_ngrams_read_in_small_chunks_are_the_same_matrix():
+    # the corpus is read a few characters at a time (memory): the result must not depend on it
+    whole = char_ngrams(SENTENCES)
+    for chunk in (1, 16, 60):
+        part = char_ngrams(SENTENCES, chunk_chars=chunk)
+        assert part.shape == whole.shape
+        assert (part != whole).nnz == 0

@@ -23,8 +23,8 @@ labelled blind before the fourth round began, never read) took its place: held o
 Set m (16 texts, aspects labelled blind after the fourth round was final) is held out too,
 scored once with the fourth round's rules.
 
-Held-out sets (a, c, g) are a test: run them once, at the end (``--sets a c``), never while
-developing rules. Development: ``--sets seed b``. ``--write`` stores the figures of the sets
+Held-out sets (a, c, g, l, m) are a test: run them once, at the end (``--sets a c g l m``), never while
+developing rules. Development: ``--sets seed b h i j k``. ``--write`` stores the figures of the sets
 run in ``dvlib/data/aspect_scores.json`` (read by the brief's methods section).
 
 Run: .venv/bin/python evaluation/evaluate_aspects.py --sets seed b [--write] [--errors]

@@ -1,8 +1,10 @@
-"""Pausing the cyclic garbage collector around a hot loop of many small acyclic objects."""
+"""Memory housekeeping: pausing the cyclic garbage collector around a hot loop of many small
+acyclic objects, and giving freed memory back to the system between stages."""
 from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
+from functools import lru_cache
 
 
 @contextmanager
@@ -30,18 +32,12 @@ def release_memory() -> None:
         trim(0)
 
 
-_TRIM: list = []
-
-
+@lru_cache(maxsize=1)
 def _malloc_trim():
-    if not _TRIM:
-        fn = None
-        try:
-            import ctypes
-            import ctypes.util
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-            fn = getattr(libc, "malloc_trim", None)
-        except (OSError, AttributeError):
-            fn = None
-        _TRIM.append(fn)
-    return _TRIM[0]
+    try:
+        import ctypes
+        import ctypes.util
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+    return getattr(libc, "malloc_trim", None)

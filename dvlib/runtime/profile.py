@@ -24,9 +24,9 @@ def stage_bar(names, progress: bool = True):
 
 @contextlib.contextmanager
 def stage(name: str, bar=None):
-    """A stage of the run (its freed memory returned to the system at the end): shown on ``bar`` (see :func:`stage_bar`) when given; with
-    DVLIB_PROFILE=1, its wall time and this process's memory printed to stderr (how the
-    benchmark's figures break down)."""
+    """A stage of the run, its freed memory returned to the system at the end: shown on
+    ``bar`` (see :func:`stage_bar`) when given; with DVLIB_PROFILE=1, its wall time and this
+    process's memory printed to stderr (how the benchmark's figures break down)."""
     if bar is not None:
         bar.set_description_str(f"corpus tables: {name}")
     t = time.perf_counter()

@@ -6,7 +6,8 @@ paragraphs with other figures, places and list order, so sentences rarely repeat
   * cold ``dvlib analyze`` with default settings (fresh cache and output folder), its ratio to
     bare (target >= 1.5x), wall time and the peak memory of the whole process tree (PSS polled
     from /proc every 0.2 s; target <= 2 GB at 10,000 reports)
-  * where the cold time goes, stage by stage (``DVLIB_PROFILE=1``)
+  * where the cold time goes, stage by stage (``DVLIB_PROFILE=1``), with the parts of the
+    comparison tables (profiles, keyness, similarity, shared formulas and their searches)
   * a rerun with nothing changed (target <= 3 % of cold)
   * one report added to the corpus (target: that report's own work + the corpus tables)
 
@@ -169,7 +170,7 @@ PROFILE_LINE = re.compile(r"dvlib profile: (.+?)\s+([\d.]+) s  rss (\d+) MB  pea
 
 def stage_times(stderr: str) -> list[tuple[str, float, int]]:
     """(stage, seconds, peak MB of the main process) from DVLIB_PROFILE lines."""
-    return [(m.group(1).strip(), float(m.group(2)), int(m.group(4)))
+    return [(m.group(1).rstrip(), float(m.group(2)), int(m.group(4)))
             for m in PROFILE_LINE.finditer(stderr)]
 
 

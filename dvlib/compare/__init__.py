@@ -20,6 +20,7 @@ from dvlib.compare.profiles import (PROFILE_STATS, boilerplate_summary, crosstab
                                     entities_by_province, profile, shared_vs_distinctive,
                                     similarity, sort_units, tfidf_similarity, top_shared,
                                     vietnamese_key)
+from dvlib.runtime.profile import substage
 from dvlib.schema import COMPARED_FAMILIES, FAMILIES
 from dvlib.segment import content_sentences
 
@@ -51,7 +52,29 @@ def compare(sentences: pd.DataFrame, documents: pd.DataFrame, coded: pd.DataFram
     counted = content[content["family_confident"].astype(bool)] if "family_confident" in content else content
     coded = coded[coded["sentence_id"].isin(counted["sentence_id"])]
     t: dict[str, pd.DataFrame] = {}
-    t["profile_family"] = profile(counted, by="family", n_boot=n_boot, random_state=random_state)
+    with substage("profiles (bootstrap)"):
+        t.update(_profiles(counted, coded, claims, n_boot, random_state))
+    with substage("keyness"):
+        k = [keyness.keyness(content, group="province")]
+        for fam in COMPARED_FAMILIES:
+            if (counted["family"] == fam).any():
+                k.append(keyness.keyness(counted, group="province", family=fam))
+        t["keyness"] = pd.concat(k, ignore_index=True)
+    if "family" in t["keyness"]:
+        t["keyness"]["family"] = t["keyness"]["family"].fillna("")
+    with substage("similarity"):
+        shares = crosstab(t["profile_subtheme"], by="subtheme", values="share")
+        t["similarity_subtheme"] = similarity(shares).reset_index()
+        t["similarity_tfidf"] = tfidf_similarity(content).reset_index()
+    with substage("shared formulas"):
+        t["shared_formulas"] = shared_formulas(content, stoplist=True)
+    return t
+
+
+def _profiles(counted, coded, claims, n_boot, random_state) -> dict[str, pd.DataFrame]:
+    """The family, sub-theme and code profiles with their intervals, and shared/distinctive."""
+    t = {"profile_family": profile(counted, by="family", n_boot=n_boot,
+                                   random_state=random_state)}
     units = counted
     if claims is not None and "subtheme" in claims.columns:
         # claims of the counted sentences, with their report's province
@@ -64,15 +87,4 @@ def compare(sentences: pd.DataFrame, documents: pd.DataFrame, coded: pd.DataFram
                                 random_state=random_state)
     t["shared_distinctive_subtheme"] = shared_vs_distinctive(t["profile_subtheme"])
     t["shared_distinctive_code"] = shared_vs_distinctive(t["profile_code"])
-    k = [keyness.keyness(content, group="province")]
-    for fam in COMPARED_FAMILIES:
-        if (counted["family"] == fam).any():
-            k.append(keyness.keyness(counted, group="province", family=fam))
-    t["keyness"] = pd.concat(k, ignore_index=True)
-    if "family" in t["keyness"]:
-        t["keyness"]["family"] = t["keyness"]["family"].fillna("")
-    shares = crosstab(t["profile_subtheme"], by="subtheme", values="share")
-    t["similarity_subtheme"] = similarity(shares).reset_index()
-    t["similarity_tfidf"] = tfidf_similarity(content).reset_index()
-    t["shared_formulas"] = shared_formulas(content, stoplist=True)
     return t

@@ -28,6 +28,7 @@ from dvlib.segment import blank_str, ensure_content
 from dvlib.text.normalize import match_form, nfc
 from dvlib.compare.kwic import tokens_with_spans  # noqa: F401  (part of this module's API)
 from dvlib.config import data_file
+from dvlib.runtime.profile import substage
 from dvlib.compare.suffix_array import (batches as _batches, distinct as _distinct,
                                         lcp_intervals as _lcp_intervals,
                                         rank_in_group as _rank_in_group,
@@ -403,10 +404,13 @@ def shared_formulas(sentences: pd.DataFrame, min_provinces: int = 2, n: int = 5,
     else:
         stop = []
 
-    found = _shared_phrases(prep, n, min_provinces, stop)
-    groups = _near_identical(prep, jaccard, min_len, min_provinces)
-    extra = _variant_formulas(prep, min_provinces, *load_stock(None if stock is True else stock)
-                              ) if stock else []
+    with substage("shared formulas: phrases (suffix array)"):
+        found = _shared_phrases(prep, n, min_provinces, stop)
+    with substage("shared formulas: near-identical sentences"):
+        groups = _near_identical(prep, jaccard, min_len, min_provinces)
+    with substage("shared formulas: stock, parallels"):
+        extra = _variant_formulas(prep, min_provinces, *load_stock(None if stock is True else stock)
+                                  ) if stock else []
     copies = np.diff(prep.row_bounds)
     n_occ = np.add.reduceat(copies[found.text], found.bounds[:-1]) if len(found.phrases) else []
     meta = pd.DataFrame({
